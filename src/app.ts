@@ -1,0 +1,29 @@
+import { Hono } from 'hono';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import { createGraphQL } from './graphql/yoga.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+}
+
+/** The whole HTTP surface: health, GraphQL, and the REST faces, over one set of services. */
+export function createApp({ config, db }: AppDeps): Hono {
+  const app = new Hono();
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    try {
+      await db.ping();
+      return c.json({ status: 'ready', database: db.kind });
+    } catch {
+      return c.json({ status: 'unavailable', database: db.kind }, 503);
+    }
+  });
+
+  const yoga = createGraphQL(config, db);
+  app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c) => yoga.fetch(c.req.raw));
+
+  return app;
+}

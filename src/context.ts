@@ -1,0 +1,18 @@
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import type { PrismaClient } from './generated/prisma/client.js';
+import type { Viewer } from './domain/access.js';
+import { createLoaders, type Loaders } from './loaders.js';
+
+/** Everything a service needs for one request: the authenticated viewer, its loaders, the database. */
+export interface Ctx {
+  config: Config;
+  db: Database;
+  prisma: PrismaClient;
+  viewer: Viewer;
+  loaders: Loaders;
+}
+
+export function createContext(config: Config, db: Database, viewer: Viewer): Ctx {
+  return { config, db, prisma: db.prisma, viewer, loaders: createLoaders(db.prisma, viewer) };
+}

@@ -1,0 +1,131 @@
+// Opens the database: embedded PGlite in a data folder (default) or PostgreSQL from a URL.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapter, SqlDriverAdapterFactory, Transaction } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../generated/prisma/client.js';
+import { acquireDataDirLock } from './lock.js';
+import { applyMigrations } from './migrations.js';
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  prisma: PrismaClient;
+  /** Statements sent to the driver (BEGIN/COMMIT included, the same on both kinds); ping() is not counted. */
+  statements: { count: number };
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** postgres:// URL; without it, PGlite at `${dataDir}/pg`. */
+  databaseUrl?: string;
+  /** Defaults to ./data. */
+  dataDir?: string;
+  /** Apply pending migrations first (default true). */
+  migrate?: boolean;
+  /** An already-open PGlite (tests); no folder lock; closed by close(). */
+  pglite?: PGlite;
+}
+
+/** Wraps methods of `target` by name, binding the rest (the adapters use private state). */
+function intercept<T extends object>(target: T, overrides: Partial<Record<keyof T, unknown>>): T {
+  return new Proxy(target, {
+    get(t, prop, receiver) {
+      if (Object.hasOwn(overrides, prop)) return overrides[prop as keyof T];
+      const value = Reflect.get(t, prop, receiver);
+      return typeof value === 'function' ? value.bind(t) : value;
+    },
+  });
+}
+
+function countTransaction(tx: Transaction, statements: { count: number }): Transaction {
+  // With a phantom COMMIT/ROLLBACK (PGlite) the driver runs it itself; otherwise Prisma sends it through executeRaw.
+  const end = (fn: () => Promise<void>) => () => {
+    if (tx.options.usePhantomQuery) statements.count++;
+    return fn();
+  };
+  return intercept(tx, {
+    queryRaw: (q: Parameters<Transaction['queryRaw']>[0]) => (statements.count++, tx.queryRaw(q)),
+    executeRaw: (q: Parameters<Transaction['executeRaw']>[0]) => (statements.count++, tx.executeRaw(q)),
+    commit: end(() => tx.commit()),
+    rollback: end(() => tx.rollback()),
+  });
+}
+
+function countAdapter(adapter: SqlDriverAdapter, statements: { count: number }): SqlDriverAdapter {
+  return intercept(adapter, {
+    queryRaw: (q: Parameters<SqlDriverAdapter['queryRaw']>[0]) => (statements.count++, adapter.queryRaw(q)),
+    executeRaw: (q: Parameters<SqlDriverAdapter['executeRaw']>[0]) => (statements.count++, adapter.executeRaw(q)),
+    executeScript: (s: string) => (statements.count++, adapter.executeScript(s)),
+    startTransaction: async (level?: Parameters<SqlDriverAdapter['startTransaction']>[0]) => {
+      statements.count += level ? 2 : 1; // BEGIN (+ SET TRANSACTION ISOLATION LEVEL)
+      return countTransaction(await adapter.startTransaction(level), statements);
+    },
+  });
+}
+
+/** Counts every statement at the driver, inside transactions too. */
+export function countingFactory(factory: SqlDriverAdapterFactory, statements: { count: number }): SqlDriverAdapterFactory {
+  return intercept(factory, {
+    connect: async () => countAdapter(await factory.connect(), statements),
+  });
+}
+
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
+  const statements = { count: 0 };
+  const migrate = opts.migrate ?? true;
+
+  if (opts.databaseUrl) {
+    if (migrate) await applyMigrations(new PrismaPg({ connectionString: opts.databaseUrl }));
+    const max = Number(process.env.PG_POOL_MAX) || 10;
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max });
+    pool.on('error', () => {}); // an idle client's error (server restart) must not crash the process; the next query reports it
+    const prisma = new PrismaClient({ adapter: countingFactory(new PrismaPg(pool), statements) });
+    return {
+      kind: 'postgres',
+      prisma,
+      statements,
+      ping: async () => void (await pool.query('SELECT 1')),
+      close: async () => {
+        await prisma.$disconnect();
+        await pool.end();
+      },
+    };
+  }
+
+  let lock: { release(): void } | undefined;
+  let db = opts.pglite;
+  try {
+    if (!db) {
+      const dataDir = opts.dataDir ?? 'data';
+      lock = await acquireDataDirLock(dataDir);
+      const pgDir = join(dataDir, 'pg');
+      mkdirSync(pgDir, { recursive: true });
+      db = await PGlite.create(pgDir);
+    }
+    if (migrate) await applyMigrations(new PrismaPGlite(db));
+  } catch (e) {
+    await db?.close().catch(() => {});
+    lock?.release();
+    throw e;
+  }
+  const pglite = db;
+  const prisma = new PrismaClient({ adapter: countingFactory(new PrismaPGlite(pglite), statements) });
+  return {
+    kind: 'pglite',
+    prisma,
+    statements,
+    ping: async () => void (await pglite.query('SELECT 1')),
+    close: async () => {
+      try {
+        await prisma.$disconnect();
+        if (!pglite.closed) await pglite.close();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}

@@ -1,0 +1,102 @@
+// The SQL behind relation reads and writes. Permission filtering happens here, inside the
+// statement, so pages are full and counts reveal nothing the viewer may not see.
+import { Prisma } from '../generated/prisma/client.js';
+import type { Relation } from '../generated/prisma/client.js';
+import type { Viewer } from '../domain/access.js';
+import type { ContentSelector, EntityType } from '../domain/entities.js';
+
+export type RelationRow = Relation;
+export type End = 'source' | 'target';
+
+export const RELATION_COLUMNS = Prisma.raw(
+  [
+    'r.id',
+    'r.name',
+    'r.source_type AS "sourceType"',
+    'r.source_id AS "sourceId"',
+    'r.source_version AS "sourceVersion"',
+    'r.target_type AS "targetType"',
+    'r.target_id AS "targetId"',
+    'r.target_version AS "targetVersion"',
+    'r.source_user_id AS "sourceUserId"',
+    'r.source_space_id AS "sourceSpaceId"',
+    'r.source_content_id AS "sourceContentId"',
+    'r.target_user_id AS "targetUserId"',
+    'r.target_space_id AS "targetSpaceId"',
+    'r.target_content_id AS "targetContentId"',
+    'r.created_by_id AS "createdById"',
+    'r.created_at AS "createdAt"',
+    'r.comment',
+  ].join(', '),
+);
+
+const entityType = (type: EntityType) => Prisma.sql`${type}::"EntityType"`;
+const col = (end: End, name: string) => Prisma.raw(`r.${end}_${name}`);
+const alias = (end: End, table: 'c' | 's') => Prisma.raw(`${end[0]}${table}`);
+
+/** Joins the content and space behind one end, when it has them. */
+export function endJoins(end: End, type: EntityType): Prisma.Sql {
+  const c = alias(end, 'c');
+  const s = alias(end, 's');
+  if (type === 'CONTENT') {
+    return Prisma.sql`JOIN content ${c} ON ${c}.id = ${col(end, 'content_id')} JOIN spaces ${s} ON ${s}.id = ${c}.space_id`;
+  }
+  if (type === 'SPACE') return Prisma.sql`JOIN spaces ${s} ON ${s}.id = ${col(end, 'space_id')}`;
+  return Prisma.empty;
+}
+
+/** Conditions that keep only rows whose `end` the viewer may view, in the state the selector asks for ('any': every state and version). */
+export function endConditions(end: End, type: EntityType, viewer: Viewer, selector: ContentSelector | 'any'): Prisma.Sql[] {
+  const conditions: Prisma.Sql[] = [Prisma.sql`${col(end, 'type')} = ${entityType(type)}`];
+  if (selector === 'any') return [...conditions, ...visibility(end, type, viewer)];
+  conditions.push(Prisma.sql`${col(end, 'version')} = ${selector.version}`);
+  if (type === 'CONTENT' && selector.status !== 'any' && selector.status !== 'historical') {
+    conditions.push(Prisma.sql`${alias(end, 'c')}.status = ${selector.status}`);
+  }
+  return [...conditions, ...visibility(end, type, viewer)];
+}
+
+function visibility(end: End, type: EntityType, viewer: Viewer): Prisma.Sql[] {
+  if (type === 'USER' || viewer.siteAdmin) return [];
+  const s = alias(end, 's');
+  return [Prisma.sql`(${s}.public OR EXISTS (SELECT 1 FROM space_members m WHERE m.space_id = ${s}.id AND m.user_id = ${viewer.id}))`];
+}
+
+/** Private relations (favourites) are seen only by their source user and site admins. */
+export function privacyConditions(privateName: boolean, viewer: Viewer): Prisma.Sql[] {
+  if (!privateName || viewer.siteAdmin) return [];
+  return [Prisma.sql`r.source_type = 'USER'::"EntityType" AND r.source_id = ${viewer.id}`];
+}
+
+export function anchorConditions(end: End, type: EntityType, id: number, version: number): Prisma.Sql[] {
+  return [
+    Prisma.sql`${col(end, 'type')} = ${entityType(type)}`,
+    Prisma.sql`${col(end, 'id')} = ${id}`,
+    Prisma.sql`${col(end, 'version')} = ${version}`,
+  ];
+}
+
+export const where = (conditions: Prisma.Sql[]) => Prisma.join(conditions, ' AND ');
+
+export interface EndValues {
+  type: EntityType;
+  id: number;
+  version: number;
+}
+
+/** Creates the relation, or returns the one that exists, in one atomic statement. */
+export function upsertStatement(name: string, source: EndValues, target: EndValues, createdById: number, comment: string | null): Prisma.Sql {
+  const typed = (end: EndValues, type: EntityType) => (end.type === type ? end.id : null);
+  return Prisma.sql`
+    INSERT INTO relations AS r (name, source_type, source_id, source_version, target_type, target_id, target_version,
+      source_user_id, source_space_id, source_content_id, target_user_id, target_space_id, target_content_id,
+      created_by_id, comment)
+    VALUES (${name}, ${entityType(source.type)}, ${source.id}, ${source.version}, ${entityType(target.type)}, ${target.id}, ${target.version},
+      ${typed(source, 'USER')}::int, ${typed(source, 'SPACE')}::int, ${typed(source, 'CONTENT')}::int,
+      ${typed(target, 'USER')}::int, ${typed(target, 'SPACE')}::int, ${typed(target, 'CONTENT')}::int,
+      ${createdById}, ${comment})
+    ON CONFLICT (name, source_type, source_id, source_version, target_type, target_id, target_version)
+    -- A no-op update so the existing row is returned; xmax = 0 only for a freshly inserted row.
+    DO UPDATE SET name = EXCLUDED.name
+    RETURNING ${RELATION_COLUMNS}, (xmax = 0) AS created`;
+}

@@ -1,0 +1,246 @@
+// The relation operations every face calls: read, list, create, delete.
+import type { Ctx } from '../context.js';
+import { Prisma } from '../generated/prisma/client.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { contentSelector, type ContentSelector, type EntityRef, type EntityType } from '../domain/entities.js';
+import { isPrivateName, ruleFor, validateComment, validateRelationName, validateRelationTypes } from '../domain/relation-rules.js';
+import { governingSpace, pinnedVersion, resolveEntity, type ResolvedEntity } from './resolve.js';
+import { viewerHas } from './space-access.js';
+import {
+  anchorConditions,
+  endConditions,
+  endJoins,
+  privacyConditions,
+  RELATION_COLUMNS,
+  upsertStatement,
+  where,
+  type End,
+  type RelationRow,
+} from './relation-sql.js';
+
+export type { RelationRow } from './relation-sql.js';
+
+export const MAX_PAGE = 200;
+export const DEFAULT_PAGE = 25;
+
+interface RelationKey {
+  name: string;
+  source: EntityRef;
+  target: EntityRef;
+}
+
+async function resolveEnds(ctx: Ctx, input: RelationKey) {
+  const name = validateRelationName(input.name);
+  // Resolve in order so the error names the first missing end, as Confluence does.
+  const source = await resolveEntity(ctx, input.source, 'source');
+  const target = await resolveEntity(ctx, input.target, 'target');
+  return { name, source, target };
+}
+
+function identity(name: string, source: ResolvedEntity, target: ResolvedEntity) {
+  return {
+    name,
+    sourceType: source.type,
+    sourceId: source.id,
+    sourceVersion: pinnedVersion(source),
+    targetType: target.type,
+    targetId: target.id,
+    targetVersion: pinnedVersion(target),
+  };
+}
+
+function isOwner(ctx: Ctx, source: ResolvedEntity): boolean {
+  return ctx.viewer.siteAdmin || (source.type === 'USER' && source.id === ctx.viewer.id);
+}
+
+/** The relation between two ends, or null when there is none the viewer may see. */
+export async function getRelation({ ctx, ...input }: { ctx: Ctx } & RelationKey): Promise<RelationRow | null> {
+  const { name, source, target } = await resolveEnds(ctx, input);
+  if (isPrivateName(name) && !isOwner(ctx, source)) return null;
+  return ctx.prisma.relation.findFirst({ where: identity(name, source, target) });
+}
+
+export async function createRelation({
+  ctx,
+  comment,
+  ...input
+}: { ctx: Ctx; comment?: string | null } & RelationKey): Promise<{ relation: RelationRow; created: boolean }> {
+  const { name, source, target } = await resolveEnds(ctx, input);
+  validateRelationTypes(name, source.type, target.type);
+  const note = validateComment(comment);
+  if (ruleFor(name)?.ownerOnly && !isOwner(ctx, source)) {
+    throw new ForbiddenError(`Only the user themself may create a '${name}' relation from them`);
+  }
+  const end = (e: ResolvedEntity) => ({ type: e.type, id: e.id, version: pinnedVersion(e) });
+  try {
+    const rows = await ctx.prisma.$queryRaw<(RelationRow & { created: boolean })[]>(
+      upsertStatement(name, end(source), end(target), ctx.viewer.id, note),
+    );
+    const { created, ...relation } = rows[0];
+    return { relation, created };
+  } catch (error) {
+    // An end purged between resolution and insert: the foreign key refuses the row.
+    if (isForeignKeyViolation(error)) throw new NotFoundError('An end of the relation no longer exists');
+    throw error;
+  }
+}
+
+function isForeignKeyViolation(error: unknown): boolean {
+  const text = String((error as { message?: string })?.message ?? '') + JSON.stringify((error as { meta?: unknown })?.meta ?? '');
+  return (error as { code?: string })?.code === 'P2003' || /23503|foreign key/i.test(text);
+}
+
+async function assertMayDelete(ctx: Ctx, name: string, source: ResolvedEntity, target: ResolvedEntity): Promise<void> {
+  const rule = ruleFor(name);
+  if (!rule?.ownerOnly || isOwner(ctx, source)) return;
+  const space = governingSpace(target);
+  if (rule.spaceAdminMayDelete && space && (await viewerHas(ctx, space, 'ADMIN'))) return;
+  throw new ForbiddenError(`Only the user themself may delete their '${name}' relation`);
+}
+
+/** Deletes the relation if it exists; `deleted` says whether there was one. */
+export async function deleteRelation({ ctx, ...input }: { ctx: Ctx } & RelationKey): Promise<{ deleted: boolean }> {
+  const { name, source, target } = await resolveEnds(ctx, input);
+  await assertMayDelete(ctx, name, source, target);
+  const { count } = await ctx.prisma.relation.deleteMany({ where: identity(name, source, target) });
+  return { deleted: count > 0 };
+}
+
+export interface ListRelationsInput {
+  ctx: Ctx;
+  name: string;
+  /** `from`: the anchor is the source and the listed ends are targets; `to`: the reverse. */
+  direction: 'from' | 'to';
+  anchor: EntityRef;
+  otherType: EntityType;
+  otherStatus?: string | null;
+  otherVersion?: number | null;
+  /** Keyset cursor: only relations with a larger id. */
+  after?: number | null;
+  /** Rows to skip after the cursor (the Confluence `start` without a cursor). */
+  offset?: number;
+  limit: number;
+}
+
+export interface RelationPage {
+  rows: RelationRow[];
+  hasMore: boolean;
+  anchor: ResolvedEntity;
+}
+
+interface PreparedList {
+  anchor: ResolvedEntity;
+  from: Prisma.Sql;
+  conditions: Prisma.Sql[];
+}
+
+async function prepareList(input: ListRelationsInput): Promise<PreparedList> {
+  const { ctx, direction, otherType } = input;
+  const name = validateRelationName(input.name);
+  const anchorEnd: End = direction === 'from' ? 'source' : 'target';
+  const otherEnd: End = direction === 'from' ? 'target' : 'source';
+  const selector: ContentSelector = contentSelector(input.otherStatus, input.otherVersion, `${otherEnd}Status`);
+  const anchor = await resolveEntity(ctx, input.anchor, anchorEnd);
+  return {
+    anchor,
+    from: Prisma.sql`FROM relations r ${endJoins(otherEnd, otherType)}`,
+    conditions: [
+      Prisma.sql`r.name = ${name}`,
+      ...anchorConditions(anchorEnd, anchor.type, anchor.id, pinnedVersion(anchor)),
+      ...endConditions(otherEnd, otherType, ctx.viewer, selector),
+      ...privacyConditions(isPrivateName(name), ctx.viewer),
+    ],
+  };
+}
+
+export function validatePage(limit: number, offset = 0): void {
+  if (!Number.isInteger(limit) || limit < 0) throw new ValidationError('limit must be a non-negative integer', 'limit');
+  if (!Number.isInteger(offset) || offset < 0) throw new ValidationError('start must be a non-negative integer', 'start');
+}
+
+/** One page of relations from (or to) an anchor, in creation order, filtered to what the viewer may see. */
+export async function listRelations(input: ListRelationsInput): Promise<RelationPage> {
+  const limit = Math.min(input.limit, MAX_PAGE);
+  validatePage(limit, input.offset);
+  const { anchor, from, conditions } = await prepareList(input);
+  if (limit === 0) return { rows: [], hasMore: false, anchor };
+  if (input.after) conditions.push(Prisma.sql`r.id > ${input.after}`);
+  const rows = await input.ctx.prisma.$queryRaw<RelationRow[]>(
+    Prisma.sql`SELECT ${RELATION_COLUMNS} ${from} WHERE ${where(conditions)} ORDER BY r.id LIMIT ${limit + 1} OFFSET ${input.offset ?? 0}`,
+  );
+  return { rows: rows.slice(0, limit), hasMore: rows.length > limit, anchor };
+}
+
+/** How many relations `listRelations` would walk through in all. */
+export async function countRelations(input: Omit<ListRelationsInput, 'after' | 'offset' | 'limit'>): Promise<number> {
+  const { from, conditions } = await prepareList({ ...input, limit: 0 });
+  const [{ count }] = await input.ctx.prisma.$queryRaw<{ count: number }[]>(
+    Prisma.sql`SELECT count(*)::int AS count ${from} WHERE ${where(conditions)}`,
+  );
+  return count;
+}
+
+/** Relations of one name whose ends have the given types, both ends visible (the Umbraco alias listing). */
+export async function listRelationsByName({
+  ctx,
+  name,
+  sourceType,
+  targetType,
+  limit,
+}: {
+  ctx: Ctx;
+  name: string;
+  sourceType: EntityType;
+  targetType: EntityType;
+  limit: number;
+}): Promise<RelationRow[]> {
+  validateRelationName(name);
+  const conditions = [
+    Prisma.sql`r.name = ${name}`,
+    ...endConditions('source', sourceType, ctx.viewer, 'any'),
+    ...endConditions('target', targetType, ctx.viewer, 'any'),
+    ...privacyConditions(isPrivateName(name), ctx.viewer),
+  ];
+  return ctx.prisma.$queryRaw<RelationRow[]>(
+    Prisma.sql`SELECT ${RELATION_COLUMNS} FROM relations r ${endJoins('source', sourceType)} ${endJoins('target', targetType)}
+      WHERE ${where(conditions)} ORDER BY r.id LIMIT ${Math.min(limit, 10_000)}`,
+  );
+}
+
+/** Whether the viewer may see both ends of a relation (and, for a private name, owns it). */
+async function mayView(ctx: Ctx, row: RelationRow): Promise<boolean> {
+  if (isPrivateName(row.name) && !ctx.viewer.siteAdmin && !(row.sourceType === 'USER' && row.sourceId === ctx.viewer.id)) return false;
+  for (const [type, id] of [
+    [row.sourceType, row.sourceId],
+    [row.targetType, row.targetId],
+  ] as const) {
+    if (type === 'USER') continue;
+    const spaceId = type === 'SPACE' ? id : (await ctx.loaders.contents.load(id))?.spaceId;
+    const space = spaceId === undefined ? null : await ctx.loaders.spaces.load(spaceId);
+    if (!space || !(await viewerHas(ctx, space, 'VIEW'))) return false;
+  }
+  return true;
+}
+
+/** A relation by its id, or null when it does not exist or the viewer may not see it. */
+export async function findRelationById({ ctx, id }: { ctx: Ctx; id: number }): Promise<RelationRow | null> {
+  if (!Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) return null;
+  const row = await ctx.prisma.relation.findUnique({ where: { id } });
+  return row && (await mayView(ctx, row)) ? row : null;
+}
+
+/** Deletes a relation by id, returning it; null when there is none the viewer may see. */
+export async function deleteRelationById({ ctx, id }: { ctx: Ctx; id: number }): Promise<RelationRow | null> {
+  const row = await findRelationById({ ctx, id });
+  if (!row) return null;
+  const rule = ruleFor(row.name);
+  if (rule?.ownerOnly && !ctx.viewer.siteAdmin && !(row.sourceType === 'USER' && row.sourceId === ctx.viewer.id)) {
+    const spaceId = row.targetType === 'SPACE' ? row.targetId : row.targetType === 'CONTENT' ? (await ctx.loaders.contents.load(row.targetId))?.spaceId : undefined;
+    const space = spaceId === undefined ? null : await ctx.loaders.spaces.load(spaceId);
+    if (!(rule.spaceAdminMayDelete && space && (await viewerHas(ctx, space, 'ADMIN')))) {
+      throw new ForbiddenError(`Only the user themself may delete their '${row.name}' relation`);
+    }
+  }
+  const { count } = await ctx.prisma.relation.deleteMany({ where: { id } });
+  return count > 0 ? row : null;
+}

@@ -1,0 +1,98 @@
+// Turns an EntityRef into the entity it names, or a not-found that is the same whether the
+// entity is missing or merely invisible to the viewer, so nothing leaks.
+import type { Ctx } from '../context.js';
+import type { Content, ContentVersion, Space, User } from '../generated/prisma/client.js';
+import { NotFoundError } from '../domain/errors.js';
+import { contentSelector, parseContentId, type ContentSelector, type EntityRef, type EntityType } from '../domain/entities.js';
+import { viewerHas } from './space-access.js';
+
+export type ResolvedEntity =
+  | { type: 'USER'; id: number; user: User }
+  | { type: 'SPACE'; id: number; space: Space }
+  | { type: 'CONTENT'; id: number; content: Content; space: Space; selector: ContentSelector; pinned: ContentVersion | null };
+
+/** The version a relation end is pinned to (0 = not pinned). */
+export function pinnedVersion(entity: ResolvedEntity): number {
+  return entity.type === 'CONTENT' ? entity.selector.version : 0;
+}
+
+export async function findUser(ctx: Ctx, key: string): Promise<User | null> {
+  if (key === 'current') return ctx.loaders.users.load(ctx.viewer.id);
+  if (key.length === 0 || key.length > 255) return null;
+  return ctx.loaders.usersByKey.load(key);
+}
+
+export async function resolveUser(ctx: Ctx, key: string): Promise<User> {
+  const user = await findUser(ctx, key);
+  if (!user) throw new NotFoundError(`No user found with key '${key}'`);
+  return user;
+}
+
+/** A space the viewer may view, or null. */
+export async function findVisibleSpace(ctx: Ctx, key: string): Promise<Space | null> {
+  if (key.length === 0 || key.length > 255) return null;
+  const space = await ctx.loaders.spacesByKey.load(key);
+  if (!space || !(await viewerHas(ctx, space, 'VIEW'))) return null;
+  return space;
+}
+
+export async function resolveSpace(ctx: Ctx, key: string): Promise<Space> {
+  const space = await findVisibleSpace(ctx, key);
+  if (!space) throw new NotFoundError(`No space found with key '${key}'`);
+  return space;
+}
+
+export interface VisibleContent {
+  content: Content;
+  space: Space;
+  /** The version asked for, when one was pinned. */
+  pinned: ContentVersion | null;
+}
+
+/** Content the viewer may view, matching the selector, or null. */
+export async function findVisibleContent(ctx: Ctx, key: string, selector: ContentSelector): Promise<VisibleContent | null> {
+  const id = parseContentId(key);
+  if (id === null) return null;
+  const content = await ctx.loaders.contents.load(id);
+  if (!content) return null;
+  const space = await ctx.loaders.spaces.load(content.spaceId);
+  if (!space || !(await viewerHas(ctx, space, 'VIEW'))) return null;
+  if (selector.status !== 'any' && selector.status !== 'historical' && content.status !== selector.status) return null;
+  if (selector.version === 0) return { content, space, pinned: null };
+  if (selector.version > content.version) return null;
+  const pinned = await ctx.loaders.contentVersions.load(`${content.id}:${selector.version}`);
+  return pinned ? { content, space, pinned } : null;
+}
+
+export async function resolveContent(ctx: Ctx, key: string, selector: ContentSelector = { status: 'current', version: 0 }): Promise<VisibleContent> {
+  const found = await findVisibleContent(ctx, key, selector);
+  if (!found) {
+    const what = selector.version ? `version ${selector.version}` : `status '${selector.status}'`;
+    throw new NotFoundError(`No content found with id '${key}' and ${what}`);
+  }
+  return found;
+}
+
+/** Resolves one end of a relation (or a lookup) from its reference; `field` names it in errors. */
+export async function resolveEntity(ctx: Ctx, ref: EntityRef, field = 'entity'): Promise<ResolvedEntity> {
+  switch (ref.type as EntityType) {
+    case 'USER': {
+      const user = await resolveUser(ctx, ref.key);
+      return { type: 'USER', id: user.id, user };
+    }
+    case 'SPACE': {
+      const space = await resolveSpace(ctx, ref.key);
+      return { type: 'SPACE', id: space.id, space };
+    }
+    case 'CONTENT': {
+      const selector = contentSelector(ref.status, ref.version, `${field}Status`);
+      const found = await resolveContent(ctx, ref.key, selector);
+      return { type: 'CONTENT', id: found.content.id, content: found.content, space: found.space, selector, pinned: found.pinned };
+    }
+  }
+}
+
+/** The space whose permissions govern an entity (none for users). */
+export function governingSpace(entity: ResolvedEntity): Space | null {
+  return entity.type === 'SPACE' ? entity.space : entity.type === 'CONTENT' ? entity.space : null;
+}

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import type { Ctx } from '../context.js';
+import { Prisma, type LongTask, type Space, type SpaceMember } from '../generated/prisma/client.js';
+import { LEVELS, type Level } from '../domain/access.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { validateSpaceKey, validateText } from '../domain/names.js';
+import { FAVOURITE } from '../domain/relation-rules.js';
+import { findVisibleSpace, resolveSpace, resolveUser } from './resolve.js';
+import { viewerHas } from './space-access.js';
+import { validatePage } from './relations.js';
+
+export interface NewSpace {
+  key: string;
+  name: string;
+  /** A public space gives VIEW to every authenticated user; a private one only to its members. */
+  public?: boolean;
+  description?: string | null;
+  type?: 'global' | 'personal';
+}
+
+/** Anyone may create a space; its creator becomes its ADMIN. */
+export async function createSpace({ ctx, ...input }: { ctx: Ctx } & NewSpace): Promise<Space> {
+  const key = validateSpaceKey(input.key);
+  const name = validateText(input.name, 'name');
+  const description = input.description ? validateText(input.description, 'description', 10_000) : '';
+  const type = input.type ?? 'global';
+  if (type !== 'global' && type !== 'personal') throw new ValidationError("A space type is 'global' or 'personal'", 'type');
+  try {
+    return await ctx.prisma.space.create({
+      data: {
+        key,
+        name,
+        description,
+        type,
+        public: input.public ?? true,
+        createdById: ctx.viewer.id,
+        members: { create: { userId: ctx.viewer.id, level: 'ADMIN' } },
+      },
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'P2002') throw new ValidationError(`A space with key '${key}' already exists`, 'key');
+    throw error;
+  }
+}
+
+export async function getSpace({ ctx, key }: { ctx: Ctx; key: string }): Promise<Space | null> {
+  return findVisibleSpace(ctx, key);
+}
+
+export interface SpaceListInput {
+  ctx: Ctx;
+  start?: number;
+  limit: number;
+  keys?: string[];
+  type?: string;
+  /** Only spaces the viewer marked as favourite. */
+  favourite?: boolean;
+}
+
+/** Spaces the viewer may view, in key order, one page. */
+export async function listSpaces({ ctx, start = 0, limit, keys, type, favourite }: SpaceListInput): Promise<{ rows: Space[]; hasMore: boolean }> {
+  validatePage(limit, start);
+  if (limit === 0) return { rows: [], hasMore: false };
+  const visible: Prisma.SpaceWhereInput = ctx.viewer.siteAdmin
+    ? {}
+    : { OR: [{ public: true }, { members: { some: { userId: ctx.viewer.id } } }] };
+  const where: Prisma.SpaceWhereInput = {
+    AND: [
+      visible,
+      keys?.length ? { key: { in: keys } } : {},
+      type ? { type } : {},
+      favourite ? { targetOf: { some: { name: FAVOURITE, sourceType: 'USER', sourceId: ctx.viewer.id } } } : {},
+    ],
+  };
+  const rows = await ctx.prisma.space.findMany({ where, orderBy: { key: 'asc' }, skip: start, take: limit + 1 });
+  return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+}
+
+/**
+ * Deletes a space with its content and every relation that touches any of them, in one statement
+ * (the foreign keys cascade). Returns the finished long task Confluence clients expect.
+ */
+export async function deleteSpace({ ctx, key }: { ctx: Ctx; key: string }): Promise<LongTask> {
+  const space = await resolveSpace(ctx, key);
+  if (!(await viewerHas(ctx, space, 'ADMIN'))) throw new ForbiddenError('Only a space admin may delete the space');
+  const id = randomUUID();
+  const [, task] = await ctx.prisma.$transaction([
+    ctx.prisma.space.deleteMany({ where: { id: space.id } }),
+    ctx.prisma.longTask.create({ data: { id, name: `Delete space ${space.key}`, userId: ctx.viewer.id, finishedAt: new Date() } }),
+  ]);
+  return task;
+}
+
+export async function getLongTask({ ctx, id }: { ctx: Ctx; id: string }): Promise<LongTask> {
+  const valid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+  const task = valid ? await ctx.prisma.longTask.findUnique({ where: { id } }) : null;
+  if (!task || (task.userId !== ctx.viewer.id && !ctx.viewer.siteAdmin)) throw new NotFoundError(`No long task with id '${id}'`);
+  return task;
+}
+
+export function parseLevel(value: string): Level {
+  const level = value.toUpperCase();
+  if (!(LEVELS as string[]).includes(level)) throw new ValidationError('A level is VIEW, EDIT or ADMIN', 'level');
+  return level as Level;
+}
+
+/** A space ADMIN grants (or changes) a user's level in the space. */
+export async function addSpaceMember({
+  ctx,
+  spaceKey,
+  user: userKey,
+  level,
+}: {
+  ctx: Ctx;
+  spaceKey: string;
+  user: string;
+  level: string;
+}): Promise<SpaceMember & { space: Space }> {
+  const parsed = parseLevel(level);
+  const space = await resolveSpace(ctx, spaceKey);
+  if (!(await viewerHas(ctx, space, 'ADMIN'))) throw new ForbiddenError('Only a space admin may manage its members');
+  const user = await resolveUser(ctx, userKey);
+  const member = await ctx.prisma.spaceMember.upsert({
+    where: { spaceId_userId: { spaceId: space.id, userId: user.id } },
+    create: { spaceId: space.id, userId: user.id, level: parsed },
+    update: { level: parsed },
+  });
+  return { ...member, space };
+}

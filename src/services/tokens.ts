@@ -1,0 +1,80 @@
+// API tokens: random, shown once, stored only as a SHA-256 hash found by index.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Ctx } from '../context.js';
+import type { ApiToken, PrismaClient } from '../generated/prisma/client.js';
+import type { Viewer } from '../domain/access.js';
+import { NotFoundError, UnauthenticatedError } from '../domain/errors.js';
+import { validateText } from '../domain/names.js';
+
+const PREFIX = 'rg_';
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Creates a token for a user; the plain token exists only in the return value. */
+export async function issueToken(prisma: PrismaClient, userId: number, name = 'default'): Promise<{ token: string; record: ApiToken }> {
+  const token = PREFIX + randomBytes(24).toString('base64url'); // 192 bits
+  const record = await prisma.apiToken.create({
+    data: { userId, name: validateText(name, 'name', 100), hash: hashToken(token), prefix: token.slice(0, PREFIX.length + 6) },
+  });
+  return { token, record };
+}
+
+export async function createApiToken({ ctx, name }: { ctx: Ctx; name?: string | null }) {
+  return issueToken(ctx.prisma, ctx.viewer.id, name ?? 'api token');
+}
+
+export async function listApiTokens({ ctx }: { ctx: Ctx }): Promise<ApiToken[]> {
+  return ctx.prisma.apiToken.findMany({ where: { userId: ctx.viewer.id }, orderBy: { id: 'asc' } });
+}
+
+/** Revokes one of the viewer's tokens (site admins: anyone's); effective on the next request. */
+export async function revokeApiToken({ ctx, id }: { ctx: Ctx; id: number }): Promise<ApiToken> {
+  const token = Number.isSafeInteger(id) ? await ctx.prisma.apiToken.findUnique({ where: { id } }) : null;
+  if (!token || (token.userId !== ctx.viewer.id && !ctx.viewer.siteAdmin)) throw new NotFoundError(`No API token with id '${id}'`);
+  await ctx.prisma.apiToken.deleteMany({ where: { id } });
+  return token;
+}
+
+export interface Credentials {
+  token: string;
+  /** For Basic auth: the e-mail or username the token must belong to. */
+  identity?: string;
+}
+
+/** Reads credentials from the headers the three faces' clients send; null when there are none. */
+export function readCredentials(headers: Headers): Credentials | null {
+  const authorization = headers.get('authorization')?.trim();
+  if (authorization) {
+    const [scheme, ...rest] = authorization.split(/\s+/);
+    const value = rest.join(' ');
+    if (/^bearer$/i.test(scheme) && value) return { token: value };
+    if (/^basic$/i.test(scheme) && value) {
+      const decoded = Buffer.from(value, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon < 0) return { token: '' };
+      return { identity: decoded.slice(0, colon), token: decoded.slice(colon + 1) };
+    }
+    // The Umbraco client may send the key itself as the Authorization header.
+    if (!value) return { token: scheme };
+    return { token: '' };
+  }
+  const apiKey = headers.get('api-key')?.trim();
+  return apiKey ? { token: apiKey } : null;
+}
+
+/** The viewer the credentials belong to; every failure is the same 'unauthenticated'. */
+export async function authenticate(prisma: PrismaClient, credentials: Credentials | null): Promise<Viewer> {
+  if (!credentials) throw new UnauthenticatedError();
+  const { token, identity } = credentials;
+  if (!token.startsWith(PREFIX) || token.length > 200) throw new UnauthenticatedError('Invalid API token');
+  const hash = hashToken(token);
+  const found = await prisma.apiToken.findUnique({ where: { hash }, include: { user: true } });
+  if (!found || !timingSafeEqual(Buffer.from(found.hash), Buffer.from(hash))) throw new UnauthenticatedError('Invalid API token');
+  if (identity !== undefined) {
+    const who = identity.toLowerCase();
+    if (who !== found.user.email && who !== found.user.username.toLowerCase()) throw new UnauthenticatedError('Invalid API token');
+  }
+  return { id: found.user.id, siteAdmin: found.user.siteAdmin, tokenId: found.id };
+}

@@ -235,15 +235,16 @@ ALTER TABLE "relations" ADD CONSTRAINT "relations_created_by_id_fkey" FOREIGN KE
 
 -- Hand-written (Prisma's schema language has no CHECK constraints; its differ ignores them):
 -- exactly the typed foreign key matching the entity type repeats the id, so deletes cascade to relations.
+-- The IS NOT NULL terms matter: a CHECK whose expression is NULL passes.
 ALTER TABLE "relations" ADD CONSTRAINT "relations_source_ref_check" CHECK (
-    ("source_type" = 'USER' AND "source_user_id" = "source_id" AND "source_space_id" IS NULL AND "source_content_id" IS NULL)
- OR ("source_type" = 'SPACE' AND "source_space_id" = "source_id" AND "source_user_id" IS NULL AND "source_content_id" IS NULL)
- OR ("source_type" = 'CONTENT' AND "source_content_id" = "source_id" AND "source_user_id" IS NULL AND "source_space_id" IS NULL)
+    ("source_type" = 'USER' AND "source_user_id" IS NOT NULL AND "source_user_id" = "source_id" AND "source_space_id" IS NULL AND "source_content_id" IS NULL)
+ OR ("source_type" = 'SPACE' AND "source_space_id" IS NOT NULL AND "source_space_id" = "source_id" AND "source_user_id" IS NULL AND "source_content_id" IS NULL)
+ OR ("source_type" = 'CONTENT' AND "source_content_id" IS NOT NULL AND "source_content_id" = "source_id" AND "source_user_id" IS NULL AND "source_space_id" IS NULL)
 );
 ALTER TABLE "relations" ADD CONSTRAINT "relations_target_ref_check" CHECK (
-    ("target_type" = 'USER' AND "target_user_id" = "target_id" AND "target_space_id" IS NULL AND "target_content_id" IS NULL)
- OR ("target_type" = 'SPACE' AND "target_space_id" = "target_id" AND "target_user_id" IS NULL AND "target_content_id" IS NULL)
- OR ("target_type" = 'CONTENT' AND "target_content_id" = "target_id" AND "target_user_id" IS NULL AND "target_space_id" IS NULL)
+    ("target_type" = 'USER' AND "target_user_id" IS NOT NULL AND "target_user_id" = "target_id" AND "target_space_id" IS NULL AND "target_content_id" IS NULL)
+ OR ("target_type" = 'SPACE' AND "target_space_id" IS NOT NULL AND "target_space_id" = "target_id" AND "target_user_id" IS NULL AND "target_content_id" IS NULL)
+ OR ("target_type" = 'CONTENT' AND "target_content_id" IS NOT NULL AND "target_content_id" = "target_id" AND "target_user_id" IS NULL AND "target_space_id" IS NULL)
 );
 ALTER TABLE "relations" ADD CONSTRAINT "relations_version_check" CHECK ("source_version" >= 0 AND "target_version" >= 0);
 ALTER TABLE "relations" ADD CONSTRAINT "relations_name_check" CHECK (char_length("name") BETWEEN 1 AND 255);

@@ -1,0 +1,52 @@
+// A fresh, migrated database per test file: a copy of the run's template (PGlite tarball or PostgreSQL TEMPLATE).
+import { randomBytes } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { openDatabase, type Database } from '../../src/db/database.js';
+import { databaseUrl, ensurePgliteTemplate, ensurePgTemplate, readTemplate } from './templates.js';
+
+let pgliteTemplate: Promise<Blob> | undefined;
+let pgTemplate: Promise<string> | undefined;
+
+/** Provided by the globalSetup; built here when a test runs without it. */
+function provided(key: 'pgliteTemplate' | 'pgTemplate' | 'testDatabasePrefix'): string | undefined {
+  try {
+    return inject(key);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function freshDatabase(): Promise<Database> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) {
+    pgliteTemplate ??= (async () => readTemplate(provided('pgliteTemplate') ?? (await ensurePgliteTemplate())))();
+    const pglite = await PGlite.create({ loadDataDir: await pgliteTemplate });
+    return openDatabase({ pglite, migrate: false });
+  }
+  pgTemplate ??= (async () => provided('pgTemplate') ?? ensurePgTemplate(base))();
+  const template = await pgTemplate;
+  const name = `${provided('testDatabasePrefix') ?? 'rg_test_'}${randomBytes(5).toString('hex')}`;
+  await admin(base, `CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+  const db = await openDatabase({ databaseUrl: databaseUrl(base, name), migrate: false });
+  const close = db.close;
+  db.close = async () => {
+    try {
+      await close();
+    } finally {
+      await admin(base, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }
+  };
+  return db;
+}
+
+async function admin(base: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: base });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}

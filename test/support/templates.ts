@@ -1,0 +1,88 @@
+// Migrated templates, built once per run (or reused across runs): copying beats migrating per test file.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { applyMigrations, packageRoot, readMigrations } from '../../src/db/migrations.js';
+
+const version = (pkg: string) =>
+  (JSON.parse(readFileSync(join(packageRoot(), 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** Changes whenever a migration or the engine/PGlite version does, so a stale template is never reused. */
+export function migrationsHash(): string {
+  const h = createHash('sha256');
+  for (const d of readMigrations().migrationDirectories) {
+    h.update(d.path).update(d.migrationFile.content.tag === 'ok' ? d.migrationFile.content.value : '');
+  }
+  h.update(version('@electric-sql/pglite')).update(version('@prisma/schema-engine-wasm'));
+  return h.digest('hex').slice(0, 12);
+}
+
+export function databaseUrl(base: string, name: string): string {
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** A tarball of a migrated in-memory PGlite in the temp folder (written atomically, reused while the hash holds). */
+export async function ensurePgliteTemplate(): Promise<string> {
+  const file = join(tmpdir(), `relation-gateway-pglite-${migrationsHash()}.tar`);
+  if (existsSync(file)) return file;
+  const db = await PGlite.create();
+  try {
+    await applyMigrations(new PrismaPGlite(db));
+    const dump = await db.dumpDataDir('none');
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
+    renameSync(tmp, file);
+  } finally {
+    await db.close();
+  }
+  return file;
+}
+
+export function readTemplate(file: string): Blob {
+  return new Blob([readFileSync(file)]);
+}
+
+/** A migrated PostgreSQL template database; built under a temporary name and renamed, so it is complete or absent. */
+export async function ensurePgTemplate(base: string): Promise<string> {
+  const name = `relation_gateway_template_${migrationsHash()}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  try {
+    await admin.query('SELECT pg_advisory_lock(727073690002)'); // concurrent test runs build it once
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) {
+      const building = `${name}_building_${randomBytes(4).toString('hex')}`;
+      await admin.query(`CREATE DATABASE "${building}"`);
+      try {
+        await applyMigrations(new PrismaPg({ connectionString: databaseUrl(base, building) }));
+        await admin.query(`ALTER DATABASE "${building}" RENAME TO "${name}"`);
+        await admin.query(`ALTER DATABASE "${name}" WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`);
+      } catch (e) {
+        await admin.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
+        throw e;
+      }
+    }
+  } finally {
+    await admin.end(); // releases the advisory lock
+  }
+  return name;
+}
+
+/** Drops this run's leftover test databases (a test file that crashed before close()). */
+export async function dropTestDatabases(base: string, prefix: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [prefix]);
+    for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}

@@ -29,6 +29,11 @@ export function isPrivateName(name: string): boolean {
   return ruleFor(name)?.private ?? false;
 }
 
+/** Every name whose relations are private, for lists that span all names. */
+export function privateNames(): string[] {
+  return Object.keys(RULES).filter(isPrivateName);
+}
+
 // Control characters (C0, DEL, C1) would corrupt logs and URLs; everything else is allowed.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 

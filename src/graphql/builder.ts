@@ -6,9 +6,20 @@ import type { Ctx } from '../context.js';
 export const builder = new SchemaBuilder<{
   Context: Ctx;
   Scalars: { DateTime: { Input: Date; Output: Date } };
+  DefaultFieldNullability: false;
+  DefaultEdgesNullability: { list: false; items: false };
+  DefaultNodeNullability: false;
 }>({
+  defaultFieldNullability: false,
   plugins: [ErrorsPlugin, RelayPlugin],
-  relay: { clientMutationId: 'omit', cursorType: 'String' },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodesQueryOptions: false,
+    nodesOnConnection: true,
+    edgesFieldOptions: { nullable: { list: false, items: false } },
+    nodeFieldOptions: { nullable: false },
+  },
   errors: { defaultTypes: [] },
 });
 

@@ -1,16 +1,28 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { GraphQLError } from 'graphql';
 import type { Config } from '../config.js';
 import type { Ctx } from '../context.js';
 import type { Database } from '../db/database.js';
 import { contextFor } from '../services/authentication.js';
-import { asDomainError } from '../services/failures.js';
+import { maskError } from './errors.js';
+import { disableIntrospection } from './introspection.js';
 import { schema } from './schema/index.js';
 
-const EXAMPLE = `# Paste the admin token printed at first start into the Headers tab:
+export const EXAMPLE = `# Paste the admin token printed at first start into the Headers tab below:
 # { "Authorization": "Bearer rg_..." }
-query Example {
+# Then run this: the demo data's favourite pages of the current user.
+query Favourites {
   me { displayName accountId }
+  relationsFrom(name: "favourite", source: { type: USER, key: "current" }, targetType: CONTENT, first: 10) {
+    totalCount
+    nodes {
+      id
+      target {
+        ... on Content { id title type space { key name } }
+      }
+      relationData { createdBy { displayName } createdDate friendlyCreatedDate }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
 }
 `;
 
@@ -18,23 +30,12 @@ export function createGraphQL(config: Config, db: Database): YogaServerInstance<
   return createYoga<Record<string, never>, Ctx>({
     schema,
     graphqlEndpoint: '/graphql',
+    maskedErrors: { maskError },
+    plugins: config.introspection ? [] : [disableIntrospection],
     landingPage: false,
     graphiql: config.graphiql ? { defaultQuery: EXAMPLE, title: 'relation-gateway' } : false,
     logging: config.logLevel === 'silent' ? false : config.logLevel === 'debug' ? 'debug' : 'warn',
-    context: async ({ request }) => {
-      try {
-        return await contextFor(config, db, request.headers);
-      } catch (error) {
-        const known = asDomainError(error);
-        if (!known) throw error;
-        const status = known.code === 'UNAUTHENTICATED' ? 401 : known.code === 'UNAVAILABLE' ? 503 : 400;
-        throw new GraphQLError(known.message, {
-          extensions: {
-            code: known.code,
-            http: { status, headers: status === 401 ? { 'WWW-Authenticate': 'Bearer realm="relation-gateway"' } : {} },
-          },
-        });
-      }
-    },
+    // Authentication failures surface through maskError as a top-level UNAUTHENTICATED (HTTP 401).
+    context: ({ request }) => contextFor(config, db, request.headers),
   });
 }

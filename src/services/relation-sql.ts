@@ -68,6 +68,12 @@ export function privacyConditions(privateName: boolean, viewer: Viewer): Prisma.
   return [Prisma.sql`r.source_type = 'USER'::"EntityType" AND r.source_id = ${viewer.id}`];
 }
 
+/** The privacy rule for a list that spans every name: private-named rows only for their source user. */
+export function privacyAcrossNames(names: string[], viewer: Viewer): Prisma.Sql[] {
+  if (names.length === 0 || viewer.siteAdmin) return [];
+  return [Prisma.sql`(r.name NOT IN (${Prisma.join(names)}) OR (r.source_type = 'USER'::"EntityType" AND r.source_id = ${viewer.id}))`];
+}
+
 export function anchorConditions(end: End, type: EntityType, id: number, version: number): Prisma.Sql[] {
   return [
     Prisma.sql`${col(end, 'type')} = ${entityType(type)}`,

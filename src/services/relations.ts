@@ -3,13 +3,14 @@ import type { Ctx } from '../context.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { contentSelector, type ContentSelector, type EntityRef, type EntityType } from '../domain/entities.js';
-import { isPrivateName, ruleFor, validateComment, validateRelationName, validateRelationTypes } from '../domain/relation-rules.js';
+import { isPrivateName, privateNames, ruleFor, validateComment, validateRelationName, validateRelationTypes } from '../domain/relation-rules.js';
 import { governingSpace, pinnedVersion, resolveEntity, type ResolvedEntity } from './resolve.js';
 import { viewerHas } from './space-access.js';
 import {
   anchorConditions,
   endConditions,
   endJoins,
+  privacyAcrossNames,
   privacyConditions,
   RELATION_COLUMNS,
   upsertStatement,
@@ -139,7 +140,9 @@ async function prepareList(input: ListRelationsInput): Promise<PreparedList> {
   const name = validateRelationName(input.name);
   const anchorEnd: End = direction === 'from' ? 'source' : 'target';
   const otherEnd: End = direction === 'from' ? 'target' : 'source';
-  const selector: ContentSelector = contentSelector(input.otherStatus, input.otherVersion, `${otherEnd}Status`);
+  // Status and version select a state of content only; for users and spaces they are ignored.
+  const selector: ContentSelector =
+    otherType === 'CONTENT' ? contentSelector(input.otherStatus, input.otherVersion, `${otherEnd}Status`) : { status: 'current', version: 0 };
   const anchor = await resolveEntity(ctx, input.anchor, anchorEnd);
   return {
     anchor,
@@ -243,4 +246,76 @@ export async function deleteRelationById({ ctx, id }: { ctx: Ctx; id: number }):
   }
   const { count } = await ctx.prisma.relation.deleteMany({ where: { id } });
   return count > 0 ? row : null;
+}
+
+/**
+ * Relations of every name from (or to) an anchor, in creation order, filtered to what the viewer may
+ * see; the other end in any state (the Umbraco parent/child listing).
+ */
+export async function listRelationsOfEntity({
+  ctx,
+  direction,
+  anchor: ref,
+  otherType,
+  after,
+  limit,
+}: {
+  ctx: Ctx;
+  direction: 'from' | 'to';
+  anchor: EntityRef;
+  otherType: EntityType;
+  after?: number | null;
+  limit: number;
+}): Promise<RelationPage> {
+  const capped = Math.min(limit, MAX_PAGE);
+  validatePage(capped);
+  const anchorEnd: End = direction === 'from' ? 'source' : 'target';
+  const otherEnd: End = direction === 'from' ? 'target' : 'source';
+  const anchor = await resolveEntity(ctx, ref, anchorEnd);
+  if (capped === 0) return { rows: [], hasMore: false, anchor };
+  // The typed foreign-key column is indexed on its own; the name-led indexes need a name.
+  const typedColumn = Prisma.raw(`r.${anchorEnd}_${anchor.type.toLowerCase()}_id`);
+  const conditions = [
+    Prisma.sql`${typedColumn} = ${anchor.id}`,
+    ...anchorConditions(anchorEnd, anchor.type, anchor.id, pinnedVersion(anchor)),
+    ...endConditions(otherEnd, otherType, ctx.viewer, 'any'),
+    ...privacyAcrossNames(privateNames(), ctx.viewer),
+  ];
+  if (after) conditions.push(Prisma.sql`r.id > ${after}`);
+  const rows = await ctx.prisma.$queryRaw<RelationRow[]>(
+    Prisma.sql`SELECT ${RELATION_COLUMNS} FROM relations r ${endJoins(otherEnd, otherType)} WHERE ${where(conditions)} ORDER BY r.id LIMIT ${capped + 1}`,
+  );
+  return { rows: rows.slice(0, capped), hasMore: rows.length > capped, anchor };
+}
+
+export interface RelationNameSummary {
+  name: string;
+  count: number;
+  firstCreatedAt: Date;
+  lastCreatedAt: Date;
+}
+
+/** The names of the relations the viewer may see between ends of two types (one name when `name` is given), in order of first use. */
+export async function listRelationNames({
+  ctx,
+  sourceType,
+  targetType,
+  name,
+}: {
+  ctx: Ctx;
+  sourceType: EntityType;
+  targetType: EntityType;
+  name?: string;
+}): Promise<RelationNameSummary[]> {
+  const conditions = [
+    ...endConditions('source', sourceType, ctx.viewer, 'any'),
+    ...endConditions('target', targetType, ctx.viewer, 'any'),
+    ...privacyAcrossNames(privateNames(), ctx.viewer),
+  ];
+  if (name !== undefined) conditions.push(Prisma.sql`r.name = ${validateRelationName(name)}`);
+  return ctx.prisma.$queryRaw<RelationNameSummary[]>(
+    Prisma.sql`SELECT r.name, count(*)::int AS count, min(r.created_at) AS "firstCreatedAt", max(r.created_at) AS "lastCreatedAt"
+      FROM relations r ${endJoins('source', sourceType)} ${endJoins('target', targetType)}
+      WHERE ${where(conditions)} GROUP BY r.name ORDER BY min(r.id) LIMIT 10000`,
+  );
 }

@@ -18,7 +18,8 @@ export function pinnedVersion(entity: ResolvedEntity): number {
 
 export async function findUser(ctx: Ctx, key: string): Promise<User | null> {
   if (key === 'current') return ctx.loaders.users.load(ctx.viewer.id);
-  if (key.length === 0 || key.length > 255) return null;
+  // No stored key is empty, longer than 255 or holds a NUL (which PostgreSQL text cannot even compare).
+  if (key.length === 0 || key.length > 255 || key.includes('\u0000')) return null;
   return ctx.loaders.usersByKey.load(key);
 }
 
@@ -30,7 +31,7 @@ export async function resolveUser(ctx: Ctx, key: string): Promise<User> {
 
 /** A space the viewer may view, or null. */
 export async function findVisibleSpace(ctx: Ctx, key: string): Promise<Space | null> {
-  if (key.length === 0 || key.length > 255) return null;
+  if (key.length === 0 || key.length > 255 || key.includes('\u0000')) return null;
   const space = await ctx.loaders.spacesByKey.load(key);
   if (!space || !(await viewerHas(ctx, space, 'VIEW'))) return null;
   return space;

@@ -55,10 +55,12 @@ export interface SpaceListInput {
   type?: string;
   /** Only spaces the viewer marked as favourite. */
   favourite?: boolean;
+  /** `current` or `archived`. */
+  status?: string;
 }
 
 /** Spaces the viewer may view, in key order, one page. */
-export async function listSpaces({ ctx, start = 0, limit, keys, type, favourite }: SpaceListInput): Promise<{ rows: Space[]; hasMore: boolean }> {
+export async function listSpaces({ ctx, start = 0, limit, keys, type, favourite, status }: SpaceListInput): Promise<{ rows: Space[]; hasMore: boolean }> {
   validatePage(limit, start);
   if (limit === 0) return { rows: [], hasMore: false };
   const visible: Prisma.SpaceWhereInput = ctx.viewer.siteAdmin
@@ -69,6 +71,7 @@ export async function listSpaces({ ctx, start = 0, limit, keys, type, favourite 
       visible,
       keys?.length ? { key: { in: keys } } : {},
       type ? { type } : {},
+      status ? { status } : {},
       favourite ? { targetOf: { some: { name: FAVOURITE, sourceType: 'USER', sourceId: ctx.viewer.id } } } : {},
     ],
   };

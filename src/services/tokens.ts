@@ -1,7 +1,7 @@
 // API tokens: random, shown once, stored only as a SHA-256 hash found by index.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Ctx } from '../context.js';
-import type { ApiToken, PrismaClient } from '../generated/prisma/client.js';
+import type { ApiToken, PrismaClient, User } from '../generated/prisma/client.js';
 import type { Viewer } from '../domain/access.js';
 import { NotFoundError, UnauthenticatedError } from '../domain/errors.js';
 import { validateText } from '../domain/names.js';
@@ -66,6 +66,11 @@ export function readCredentials(headers: Headers): Credentials | null {
 
 /** The viewer the credentials belong to; every failure is the same 'unauthenticated'. */
 export async function authenticate(prisma: PrismaClient, credentials: Credentials | null): Promise<Viewer> {
+  return (await authenticateUser(prisma, credentials)).viewer;
+}
+
+/** As `authenticate`, also returning the user row it read, so a request need not load it again. */
+export async function authenticateUser(prisma: PrismaClient, credentials: Credentials | null): Promise<{ viewer: Viewer; user: User }> {
   if (!credentials) throw new UnauthenticatedError();
   const { token, identity } = credentials;
   if (!token.startsWith(PREFIX) || token.length > 200) throw new UnauthenticatedError('Invalid API token');
@@ -76,5 +81,5 @@ export async function authenticate(prisma: PrismaClient, credentials: Credential
     const who = identity.toLowerCase();
     if (who !== found.user.email && who !== found.user.username.toLowerCase()) throw new UnauthenticatedError('Invalid API token');
   }
-  return { id: found.user.id, siteAdmin: found.user.siteAdmin, tokenId: found.id };
+  return { viewer: { id: found.user.id, siteAdmin: found.user.siteAdmin, tokenId: found.id }, user: found.user };
 }

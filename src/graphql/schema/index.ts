@@ -1,4 +1,10 @@
 import { builder } from '../builder.js';
+import './errors.js';
 import './user.js';
+import './space.js';
+import './content.js';
+import './entity-ref.js';
+import './relation.js';
+import './api-token.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

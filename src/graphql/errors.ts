@@ -1,0 +1,34 @@
+// The one place where errors become GraphQL errors: domain errors keep their code and message
+// (and, where HTTP has a status for them, that status); everything else is masked.
+import { createGraphQLError, maskError as yogaMaskError } from 'graphql-yoga';
+import type { GraphQLError } from 'graphql';
+import { PothosValidationError } from '@pothos/core';
+import { DomainError, RateLimitedError, ValidationError } from '../domain/errors.js';
+import { asDomainError } from '../services/failures.js';
+
+// By name, not instanceof: tests load graphql twice (ESM and CommonJS builds).
+const isGraphQLError = (error: unknown): error is GraphQLError => error instanceof Error && error.name === 'GraphQLError';
+
+function httpOf(known: DomainError): { status: number; headers?: Record<string, string> } | undefined {
+  if (known.code === 'UNAUTHENTICATED') return { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="relation-gateway"' } };
+  if (known instanceof RateLimitedError) return { status: 429, headers: { 'Retry-After': String(known.retryAfterSeconds) } };
+  if (known.code === 'UNAVAILABLE') return { status: 503, headers: { 'Retry-After': '1' } };
+  return undefined;
+}
+
+export function maskError(error: unknown, message: string, isDev?: boolean): Error {
+  const located = isGraphQLError(error) ? error : undefined;
+  const original = located ? located.originalError : error;
+  // Pothos rejects malformed global ids before any resolver runs.
+  const known = original instanceof PothosValidationError ? new ValidationError(original.message, 'id') : asDomainError(original);
+  if (!known) return yogaMaskError(error, message, isDev);
+  const field = known instanceof ValidationError ? known.field : undefined;
+  const http = httpOf(known);
+  return createGraphQLError(known.message, {
+    nodes: located?.nodes,
+    source: located?.source,
+    positions: located?.positions,
+    path: located?.path,
+    extensions: { code: known.code, ...(field ? { field } : {}), ...(http ? { http } : {}) },
+  });
+}

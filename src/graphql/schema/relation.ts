@@ -1,0 +1,200 @@
+import { builder } from '../builder.js';
+import type { Ctx } from '../../context.js';
+import { NotFoundError, ValidationError } from '../../domain/errors.js';
+import type { EntityRef, EntityType } from '../../domain/entities.js';
+import { friendlyDate } from '../../domain/dates.js';
+import {
+  countRelations,
+  createRelation,
+  DEFAULT_PAGE,
+  deleteRelation,
+  findRelationById,
+  getRelation,
+  listRelations,
+  MAX_PAGE,
+  type RelationRow,
+} from '../../services/relations.js';
+import { EntityRefInput, EntityTypeEnum, loadEnd, RelationEntity } from './entity-ref.js';
+import { resultOf } from './errors.js';
+import { UserRef } from './user.js';
+
+export const RelationRef = builder.objectRef<RelationRow>('Relation');
+
+const RelationData = builder.objectRef<RelationRow>('RelationData').implement({
+  fields: (t) => ({
+    createdBy: t.field({
+      type: UserRef,
+      nullable: true,
+      resolve: (r, _, ctx) => (r.createdById === null ? null : ctx.loaders.users.load(r.createdById)),
+    }),
+    createdDate: t.expose('createdAt', { type: 'DateTime' }),
+    friendlyCreatedDate: t.string({ description: 'Relative to now, e.g. "2 minutes ago"', resolve: (r) => friendlyDate(r.createdAt) }),
+    comment: t.exposeString('comment', { nullable: true }),
+  }),
+});
+
+builder.node(RelationRef, {
+  description: 'A named, one-way relation from a source entity to a target entity',
+  id: { resolve: (r) => r.id },
+  loadOne: (id, ctx) => findRelationById({ ctx, id: Number(id) }),
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    sourceType: t.field({ type: EntityTypeEnum, resolve: (r) => r.sourceType }),
+    targetType: t.field({ type: EntityTypeEnum, resolve: (r) => r.targetType }),
+    source: t.field({ type: RelationEntity, resolve: (r, _, ctx) => loadEnd(ctx, r.sourceType, r.sourceId, r.sourceVersion) }),
+    target: t.field({ type: RelationEntity, resolve: (r, _, ctx) => loadEnd(ctx, r.targetType, r.targetId, r.targetVersion) }),
+    relationData: t.field({ type: RelationData, resolve: (r) => r }),
+  }),
+});
+
+// Cursors are opaque to clients; inside, a relation id (lists are in id order, so paging is keyset).
+const encodeCursor = (id: number) => Buffer.from(`relation:${id}`).toString('base64url');
+
+function decodeCursor(cursor: string): number {
+  const match = /^relation:([1-9]\d{0,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw new ValidationError('Invalid cursor: pass an endCursor or cursor from an earlier page', 'after');
+  return Number(match[1]);
+}
+
+function pageSize(first: number | null | undefined): number {
+  if (first === null || first === undefined) return DEFAULT_PAGE;
+  if (first < 0) throw new ValidationError('first must not be negative', 'first');
+  return Math.min(first, MAX_PAGE);
+}
+
+interface RelationPage {
+  rows: RelationRow[];
+  hasMore: boolean;
+  after: number | null;
+  /** Counted only when totalCount is selected. */
+  count: () => Promise<number>;
+}
+
+const RelationEdge = builder.objectRef<RelationRow>('RelationEdge').implement({
+  fields: (t) => ({
+    cursor: t.string({ resolve: (r) => encodeCursor(r.id) }),
+    node: t.field({ type: RelationRef, resolve: (r) => r }),
+  }),
+});
+
+const RelationConnection = builder.objectRef<RelationPage>('RelationConnection').implement({
+  description: 'One page of relations in creation order, with only what the caller may view',
+  fields: (t) => ({
+    edges: t.field({ type: [RelationEdge], resolve: (p) => p.rows }),
+    nodes: t.field({ type: [RelationRef], resolve: (p) => p.rows }),
+    pageInfo: t.field({
+      type: builder.pageInfoRef(),
+      resolve: (p) => ({
+        hasNextPage: p.hasMore,
+        hasPreviousPage: p.after !== null,
+        startCursor: p.rows.length ? encodeCursor(p.rows[0].id) : null,
+        endCursor: p.rows.length ? encodeCursor(p.rows[p.rows.length - 1].id) : null,
+      }),
+    }),
+    totalCount: t.int({ description: 'All relations the caller may view, across pages', resolve: (p) => p.count() }),
+  }),
+});
+
+interface ListArgs {
+  ctx: Ctx;
+  name: string;
+  direction: 'from' | 'to';
+  anchor: EntityRef;
+  otherType: EntityType;
+  otherStatus?: string | null;
+  otherVersion?: number | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+async function relationPage({ first, after, ...input }: ListArgs): Promise<RelationPage> {
+  const limit = pageSize(first);
+  const afterId = after ? decodeCursor(after) : null;
+  const { rows, hasMore } = await listRelations({ ...input, limit, after: afterId });
+  return { rows, hasMore, after: afterId, count: () => countRelations(input) };
+}
+
+const RelationInput = builder.inputType('RelationInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    source: t.field({ type: EntityRefInput, required: true }),
+    target: t.field({ type: EntityRefInput, required: true }),
+    comment: t.string(),
+  }),
+});
+
+builder.queryFields((t) => ({
+  relation: t.field({
+    type: RelationRef,
+    nullable: true,
+    description: 'The relation between two entities; null when there is none the caller may view',
+    args: {
+      name: t.arg.string({ required: true }),
+      source: t.arg({ type: EntityRefInput, required: true }),
+      target: t.arg({ type: EntityRefInput, required: true }),
+    },
+    resolve: (_, args, ctx) =>
+      getRelation({ ctx, ...args }).catch((error: unknown) => {
+        if (error instanceof NotFoundError) return null;
+        throw error;
+      }),
+  }),
+  relationsFrom: t.field({
+    type: RelationConnection,
+    description: 'Relations of a name from a source entity to targets of one type',
+    args: {
+      name: t.arg.string({ required: true }),
+      source: t.arg({ type: EntityRefInput, required: true }),
+      targetType: t.arg({ type: EntityTypeEnum, required: true }),
+      targetStatus: t.arg.string({ description: 'Content targets: current (default), trashed, any, historical…' }),
+      targetVersion: t.arg.int({ description: 'Content targets pinned to this version (with targetStatus historical)' }),
+      first: t.arg.int({ description: `Page size: default ${DEFAULT_PAGE}, at most ${MAX_PAGE}` }),
+      after: t.arg.string({ description: 'The endCursor of the previous page' }),
+    },
+    resolve: (_, a, ctx) =>
+      relationPage({ ctx, name: a.name, direction: 'from', anchor: a.source, otherType: a.targetType, otherStatus: a.targetStatus, otherVersion: a.targetVersion, first: a.first, after: a.after }),
+  }),
+  relationsTo: t.field({
+    type: RelationConnection,
+    description: 'Relations of a name to a target entity from sources of one type',
+    args: {
+      name: t.arg.string({ required: true }),
+      target: t.arg({ type: EntityRefInput, required: true }),
+      sourceType: t.arg({ type: EntityTypeEnum, required: true }),
+      sourceStatus: t.arg.string({ description: 'Content sources: current (default), trashed, any, historical…' }),
+      sourceVersion: t.arg.int({ description: 'Content sources pinned to this version (with sourceStatus historical)' }),
+      first: t.arg.int({ description: `Page size: default ${DEFAULT_PAGE}, at most ${MAX_PAGE}` }),
+      after: t.arg.string({ description: 'The endCursor of the previous page' }),
+    },
+    resolve: (_, a, ctx) =>
+      relationPage({ ctx, name: a.name, direction: 'to', anchor: a.target, otherType: a.sourceType, otherStatus: a.sourceStatus, otherVersion: a.sourceVersion, first: a.first, after: a.after }),
+  }),
+}));
+
+const CreateRelationSuccess = builder.objectRef<{ relation: RelationRow; created: boolean }>('CreateRelationSuccess').implement({
+  fields: (t) => ({
+    relation: t.field({ type: RelationRef, resolve: (r) => r.relation }),
+    created: t.exposeBoolean('created', { description: 'False when the relation already existed (it is returned unchanged)' }),
+  }),
+});
+
+const DeleteRelationSuccess = builder.objectRef<{ deleted: boolean }>('DeleteRelationSuccess').implement({
+  fields: (t) => ({ deleted: t.exposeBoolean('deleted', { description: 'False when there was nothing to delete' }) }),
+});
+
+builder.mutationFields((t) => ({
+  createRelation: t.field({
+    type: CreateRelationSuccess,
+    description: 'Creates the relation, or returns the existing one unchanged',
+    errors: resultOf('CreateRelation'),
+    args: { input: t.arg({ type: RelationInput, required: true }) },
+    resolve: (_, { input }, ctx) => createRelation({ ctx, ...input }),
+  }),
+  deleteRelation: t.field({
+    type: DeleteRelationSuccess,
+    description: 'Deletes the relation if it exists; both ends must exist',
+    errors: resultOf('DeleteRelation'),
+    args: { input: t.arg({ type: RelationInput, required: true }) },
+    resolve: (_, { input }, ctx) => deleteRelation({ ctx, name: input.name, source: input.source, target: input.target }),
+  }),
+}));

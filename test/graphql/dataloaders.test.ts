@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createContext } from '../../src/context.js';
+import { createContent } from '../../src/services/content.js';
+import { createRelation } from '../../src/services/relations.js';
+import { createSpace } from '../../src/services/spaces.js';
+import { createTestApp, type Account, type TestApp } from '../support/app.js';
+import { ok } from './operations.js';
+
+let t: TestApp;
+let reader: Account;
+
+const QUERY = `query($first: Int) {
+  relationsFrom(name: "reads", source: { type: USER, key: "current" }, targetType: CONTENT, first: $first) {
+    totalCount
+    pageInfo { hasNextPage }
+    nodes {
+      source { ... on User { displayName } }
+      target { ... on Content { id title space { key name } } }
+      relationData { createdBy { displayName } }
+    }
+  }
+}`;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  reader = await t.account('Reader');
+  const writers = [t.admin, await t.account('Writer A'), await t.account('Writer B'), await t.account('Writer C')];
+  const as = (account: Account) => createContext(t.config, t.db, { id: account.user.id, siteAdmin: account.user.siteAdmin, tokenId: 0 });
+  const admin = as(t.admin);
+  for (let s = 0; s < 5; s++) await createSpace({ ctx: admin, key: `LOAD${s}`, name: `Load ${s}` });
+  // 201 relations, each target in one of five spaces, created by four different users (none of them the reader).
+  for (let i = 0; i < 201; i++) {
+    const page = await createContent({ ctx: admin, spaceKey: `LOAD${i % 5}`, title: `Page ${i}` });
+    await createRelation({
+      ctx: as(writers[i % writers.length]),
+      name: 'reads',
+      source: { type: 'USER', key: reader.user.accountId },
+      target: { type: 'CONTENT', key: String(page.id) },
+    });
+  }
+}, 120_000);
+
+afterAll(() => t?.close());
+
+async function statementsFor(first: number): Promise<{ statements: number; data: any }> {
+  const before = t.db.statements.count;
+  const data = await ok(t, reader.token, QUERY, { first });
+  return { statements: t.db.statements.count - before, data };
+}
+
+describe('dataloaders', () => {
+  it('relationsFrom costs the same number of SQL statements for 1, 25 and 200 relations with both ends expanded', async () => {
+    const counts: number[] = [];
+    for (const first of [1, 25, 200]) {
+      const { statements, data } = await statementsFor(first);
+      expect(data.relationsFrom.nodes).toHaveLength(first);
+      expect(data.relationsFrom.totalCount).toBe(201);
+      expect(new Set(data.relationsFrom.nodes.map((n: any) => n.relationData.createdBy.displayName)).size).toBe(Math.min(first, 4));
+      counts.push(statements);
+    }
+    // 2 for the token lookup (the token, then its user, who is also `current`), then page, count, contents, spaces, creators.
+    expect(counts).toEqual([7, 7, 7]);
+    const before = t.db.statements.count;
+    await ok(t, reader.token, '{ __typename }');
+    expect(t.db.statements.count - before).toBe(2);
+  });
+
+  it('skips the count when totalCount is not selected', async () => {
+    const before = t.db.statements.count;
+    const data = await ok(t, reader.token, QUERY.replace('totalCount', ''), { first: 200 });
+    expect(data.relationsFrom.nodes).toHaveLength(200);
+    expect(t.db.statements.count - before).toBe(6);
+  });
+
+  it('caps first at 200 silently', async () => {
+    const { data } = await statementsFor(5000);
+    expect(data.relationsFrom.nodes).toHaveLength(200);
+    expect(data.relationsFrom.pageInfo.hasNextPage).toBe(true);
+  });
+});

@@ -1,0 +1,10 @@
+import type { Hono } from 'hono';
+import type { Ctx } from '../../context.js';
+import type { Links } from './links.js';
+
+/** What the auth middleware puts on every request of the Confluence face. */
+export interface ConfluenceEnv {
+  Variables: { ctx: Ctx; links: Links };
+}
+
+export type Api = Hono<ConfluenceEnv>;

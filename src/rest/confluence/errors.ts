@@ -1,0 +1,59 @@
+// The one place where errors become Confluence's JSON error body and HTTP status.
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { Config } from '../../config.js';
+import { RateLimitedError, type ErrorCode } from '../../domain/errors.js';
+import { asDomainError } from '../../services/failures.js';
+
+const STATUS: Record<ErrorCode, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  BAD_USER_INPUT: 400,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
+};
+
+export const REALM = 'Basic realm="relation-gateway"';
+
+export interface ErrorBody {
+  statusCode: number;
+  data: { authorized: boolean; valid: boolean; errors: { message: { translation: string; args: unknown[] } }[]; successful: false };
+  message: string;
+}
+
+export function errorBody(status: number, message: string): ErrorBody {
+  return {
+    statusCode: status,
+    data: {
+      authorized: ![401, 403, 404].includes(status),
+      valid: ![400, 413].includes(status),
+      errors: [{ message: { translation: message, args: [] } }],
+      successful: false,
+    },
+    message,
+  };
+}
+
+export function errorResponse(status: number, message: string, headers: Record<string, string> = {}): Response {
+  if (status === 401) headers = { ...headers, 'WWW-Authenticate': REALM };
+  return new Response(JSON.stringify(errorBody(status, message)), {
+    status,
+    headers: { 'content-type': 'application/json; charset=UTF-8', ...headers },
+  });
+}
+
+/** The sub-app's `onError`: domain errors keep their message, anything unexpected is masked as a 500. */
+export function errorHandler(config: Config) {
+  return (error: unknown, c: Context): Response => {
+    const known = asDomainError(error);
+    if (known) {
+      const headers: Record<string, string> = known instanceof RateLimitedError ? { 'Retry-After': String(known.retryAfterSeconds) } : {};
+      return errorResponse(STATUS[known.code], known.message, headers);
+    }
+    if (error instanceof HTTPException && error.status < 500) return errorResponse(error.status, error.message || 'Bad request');
+    if (config.logLevel !== 'silent') console.error(`${c.req.method} ${c.req.path} failed:`, error);
+    return errorResponse(500, 'Internal server error');
+  };
+}

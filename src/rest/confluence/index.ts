@@ -1,0 +1,54 @@
+// The Confluence-compatible REST face, mounted twice: Cloud paths (/wiki/rest/api) and Server paths (/rest/api).
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Config } from '../../config.js';
+import type { Database } from '../../db/database.js';
+import { NotFoundError } from '../../domain/errors.js';
+import { contextFor } from '../../services/authentication.js';
+import { registerContent } from './content.js';
+import { renderDocs } from './docs.js';
+import type { Api, ConfluenceEnv } from './env.js';
+import { errorHandler, errorResponse } from './errors.js';
+import { linksFor } from './links.js';
+import { registerLongTasks } from './longtask.js';
+import { openApiDocument } from './openapi.js';
+import { assertNoNul } from './params.js';
+import { registerRelations } from './relations.js';
+import { registerSpaces } from './spaces.js';
+import { registerUsers } from './users.js';
+import { registerWatches } from './watch.js';
+
+function confluenceApi(config: Config, db: Database, context: string): Api {
+  const api = new Hono<ConfluenceEnv>();
+  const links = linksFor(config.publicUrl, context);
+  api.onError(errorHandler(config));
+
+  // Registered before the auth middleware: the description of the API is public.
+  api.get('/openapi.json', (c) => c.json(openApiDocument));
+  api.get('/docs', (c) => c.html(renderDocs()));
+
+  api.use('*', bodyLimit({ maxSize: config.bodyLimit, onError: () => errorResponse(413, `The request body is larger than ${config.bodyLimit} bytes`) }));
+  api.use('*', async (c, next) => {
+    c.set('links', links);
+    c.set('ctx', await contextFor(config, db, c.req.raw.headers));
+    assertNoNul(c);
+    await next();
+  });
+
+  registerRelations(api);
+  registerSpaces(api);
+  registerContent(api);
+  registerUsers(api);
+  registerWatches(api);
+  registerLongTasks(api);
+
+  api.all('*', (c) => {
+    throw new NotFoundError(`No resource at ${c.req.method} ${c.req.path}`);
+  });
+  return api;
+}
+
+export function registerConfluence(app: Hono, { config, db }: { config: Config; db: Database }): void {
+  app.route('/wiki/rest/api', confluenceApi(config, db, '/wiki'));
+  app.route('/rest/api', confluenceApi(config, db, ''));
+}

@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { createGraphQL } from './graphql/yoga.js';
+import { registerConfluence } from './rest/confluence/index.js';
+import { registerUmbraco } from './rest/umbraco/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -24,6 +26,8 @@ export function createApp({ config, db }: AppDeps): Hono {
 
   const yoga = createGraphQL(config, db);
   app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c) => yoga.fetch(c.req.raw));
+  registerConfluence(app, { config, db });
+  registerUmbraco(app, { config, db });
 
   return app;
 }

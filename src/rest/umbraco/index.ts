@@ -1,0 +1,29 @@
+// The Umbraco Heartcore-compatible face under /umbraco: what @umbraco/headless-client's ManagementClient calls.
+import { Hono } from 'hono';
+import type { Config } from '../../config.js';
+import type { Ctx } from '../../context.js';
+import type { Database } from '../../db/database.js';
+import { contextFor } from '../../services/authentication.js';
+import { errorResponse, routeNotFound } from './errors.js';
+import { registerRelationTypes } from './relation-types.js';
+import { registerRelations } from './relations.js';
+
+export type UmbracoEnv = { Variables: { ctx: Ctx } };
+
+export function registerUmbraco(app: Hono, { config, db }: { config: Config; db: Database }): void {
+  const umbraco = new Hono<UmbracoEnv>();
+  const base = `${config.publicUrl}/umbraco`;
+  umbraco.onError((error, c) => errorResponse(c, error, config));
+  // Api-Key, Authorization: Bearer <key> and a bare Authorization: <key> all name the same API token.
+  umbraco.use('*', async (c, next) => {
+    c.set('ctx', await contextFor(config, db, c.req.raw.headers));
+    await next();
+  });
+  // Types first: `/relation/type` must not be read as a relation type alias called "type".
+  registerRelationTypes(umbraco, base);
+  registerRelations(umbraco, base, config);
+  umbraco.all('*', () => {
+    throw routeNotFound();
+  });
+  app.route('/umbraco', umbraco);
+}

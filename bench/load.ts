@@ -1,0 +1,49 @@
+// One load generator for every target: autocannon, same connections and duration for all.
+import autocannon from 'autocannon';
+import type { Target } from './targets.js';
+import { round } from './processes.js';
+
+export interface LoadResult {
+  key: string;
+  label: string;
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  errors: number;
+  non2xx: number;
+  seconds: number;
+}
+
+export interface LoadOptions {
+  connections: number;
+  seconds: number;
+}
+
+function fire(target: Target, opts: LoadOptions) {
+  return autocannon({
+    url: target.url,
+    method: target.method,
+    headers: target.headers,
+    body: target.body,
+    connections: opts.connections,
+    duration: opts.seconds,
+  });
+}
+
+/** A short unmeasured warm-up (JIT, pools, plan caches), then the measured run. */
+export async function load(target: Target, opts: LoadOptions & { warmupSeconds: number }): Promise<LoadResult> {
+  if (opts.warmupSeconds > 0) await fire(target, { ...opts, seconds: opts.warmupSeconds });
+  const r = await fire(target, opts);
+  return {
+    key: target.key,
+    label: target.label,
+    reqPerSec: round(r.requests.total / r.duration, 0),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    requests: r.requests.total,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    seconds: round(r.duration, 2),
+  };
+}

@@ -1,0 +1,154 @@
+// The `relation-gateway` command. Commands import what they need when they run, so `--help` answers at once.
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import type { Database } from './db/database.js';
+import { DomainError } from './domain/errors.js';
+import { validateEmail } from './domain/names.js';
+
+const USAGE = `Usage: relation-gateway <command> [options]
+
+Commands:
+  serve                                        apply migrations, create the admin on first start, serve HTTP
+  migrate                                      apply pending database migrations and exit
+  seed --demo                                  load the demo data set (once; a second run changes nothing)
+  user create --email E --name N [--admin]     create a user; prints {"accountId": ..., "token": ...}
+  token create --email E                       issue a new API token for a user; prints {"token": ...}
+  help, --help                                 show this text
+
+The database comes from the environment: DATABASE_URL=postgres://... for PostgreSQL, otherwise the
+embedded PGlite database in DATA_DIR (default ./data). See README.md for every setting.
+`;
+
+class UsageError extends Error {}
+
+type Options = Record<string, string | boolean | undefined>;
+
+function parse(args: string[], options: Record<string, { type: 'string' | 'boolean' }>): Options {
+  try {
+    const { values, positionals } = parseArgs({ args, options, strict: true, allowPositionals: true });
+    if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    return values;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function required(values: Options, name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>): Promise<T> {
+  const { openDatabase } = await import('./db/database.js');
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+const print = (value: unknown) => process.stdout.write(JSON.stringify(value) + '\n');
+
+async function run(argv: string[]): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const config = loadConfig(process.env);
+
+  switch (command) {
+    case 'serve': {
+      parse(argv.slice(1), {});
+      const { startServer } = await import('./server.js');
+      await startServer(config, { handleSignals: true });
+      return -1; // keeps running until a signal stops it
+    }
+    case 'migrate': {
+      parse(argv.slice(1), {});
+      await withDatabase(config, async (db) => {
+        const rows = await db.prisma.$queryRaw<{ migration_name: string }[]>`
+          SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name`;
+        process.stdout.write(`Database is up to date (${rows.length} migrations: ${rows.map((r) => r.migration_name).join(', ')})\n`);
+      });
+      return 0;
+    }
+    case 'seed': {
+      const values = parse(argv.slice(1), { demo: { type: 'boolean' } });
+      if (!values.demo) throw new UsageError('seed needs --demo (the only data set there is)');
+      const { adminBanner, createFirstAdmin, withStartupLock } = await import('./bootstrap.js');
+      const { seedDemo } = await import('./seed/demo.js');
+      await withDatabase(config, (db) =>
+        withStartupLock(config, async () => {
+          // Without an admin, a later first start would see users and never print a token.
+          const admin = await createFirstAdmin(config, db);
+          if (admin) process.stdout.write(adminBanner(admin) + '\n');
+          const result = await seedDemo(db, config);
+          process.stdout.write(
+            result.skipped
+              ? 'Demo data is already loaded; nothing changed.\n'
+              : `Loaded demo data: ${result.users} users, ${result.spaces} spaces, ${result.content} pages and posts, ${result.relations} relations.\n`,
+          );
+        }),
+      );
+      return 0;
+    }
+    case 'user': {
+      if (sub !== 'create') throw new UsageError(sub ? `unknown command 'user ${sub}'` : "'user' needs a subcommand: user create");
+      const values = parse(rest, { email: { type: 'string' }, name: { type: 'string' }, admin: { type: 'boolean' } });
+      const email = required(values, 'email');
+      const name = required(values, 'name');
+      const { insertUser } = await import('./services/users.js');
+      const { issueToken } = await import('./services/tokens.js');
+      await withDatabase(config, async (db) => {
+        const user = await insertUser(db.prisma, { email, displayName: name, admin: values.admin === true });
+        const { token } = await issueToken(db.prisma, user.id, 'cli');
+        print({ accountId: user.accountId, token });
+      });
+      return 0;
+    }
+    case 'token': {
+      if (sub !== 'create') throw new UsageError(sub ? `unknown command 'token ${sub}'` : "'token' needs a subcommand: token create");
+      const values = parse(rest, { email: { type: 'string' } });
+      const email = validateEmail(required(values, 'email'));
+      const { issueToken } = await import('./services/tokens.js');
+      await withDatabase(config, async (db) => {
+        const user = await db.prisma.user.findUnique({ where: { email } });
+        if (!user) throw new CliError(`No user with e-mail '${email}'`);
+        const { token } = await issueToken(db.prisma, user.id, 'cli');
+        print({ token });
+      });
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+class CliError extends Error {}
+
+async function main(): Promise<void> {
+  try {
+    const code = await run(process.argv.slice(2));
+    if (code >= 0) process.exitCode = code;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`relation-gateway: ${error.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else if (error instanceof ConfigError || error instanceof DomainError || error instanceof CliError) {
+      process.stderr.write(`relation-gateway: ${error.message}\n`);
+      process.exitCode = 1;
+    } else {
+      const message = (error as Error)?.message ?? String(error);
+      // Expected failures (a held data folder, an unreachable database) read best as one line.
+      process.stderr.write(`relation-gateway: ${message}\n`);
+      if (process.env.LOG_LEVEL === 'debug') process.stderr.write(`${(error as Error)?.stack}\n`);
+      process.exitCode = 1;
+    }
+  }
+}
+
+await main();

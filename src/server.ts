@@ -1,0 +1,141 @@
+// Process entry: config → database (migrated) → first-start bootstrap → listen; graceful stop on signals.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { adminBanner, bootstrap } from './bootstrap.js';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/database.js';
+
+/** How long in-flight requests may take to finish after a stop signal. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface RunningServer {
+  /** The address actually bound (PORT=0 picks a free port). */
+  url: string;
+  config: Config;
+  db: Database;
+  server: Server;
+  /** Stops accepting, lets in-flight requests finish (bounded), closes the database. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Stop and exit 0 on SIGTERM/SIGINT (the CLI's `serve`); off for embedding. */
+  handleSignals?: boolean;
+  out?: (line: string) => void;
+}
+
+const RANK = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 } as const;
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const out = options.out ?? ((line: string) => process.stdout.write(line + '\n'));
+  const log = (level: 'info' | 'warn' | 'error', line: string) => {
+    if (RANK[level] >= RANK[config.logLevel]) out(line);
+  };
+
+  // Installed before anything starts: a signal during migrations or bootstrap waits for them, then stops.
+  let signalled: NodeJS.Signals | undefined;
+  let running: RunningServer | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      log('warn', `${signal} again: exiting now`);
+      process.exit(1);
+    }
+    signalled = signal;
+    if (running) exitAfterStop(running, signal, log);
+    else log('info', `${signal}: stopping as soon as the start has finished`);
+  };
+  if (options.handleSignals) {
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  }
+
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  let server: Server;
+  let runtime: Config;
+  try {
+    const { admin, demo } = await bootstrap(config, db);
+    if (admin) out(adminBanner(admin)); // printed whatever LOG_LEVEL says: it is the only chance to see it
+    if (demo && !demo.skipped) {
+      log('info', `Loaded demo data: ${demo.users} users, ${demo.spaces} spaces, ${demo.content} pages and posts, ${demo.relations} relations.`);
+    }
+    ({ server, config: runtime } = await listen(config, db));
+  } catch (error) {
+    await db.close().catch(() => {});
+    throw error;
+  }
+
+  const { address, port } = server.address() as AddressInfo;
+  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  running = { url, config: runtime, db, server, stop: stopper(server, db, log) };
+  const where = db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : `PostgreSQL at ${postgresPlace(config.databaseUrl!)}`;
+  log('info', `relation-gateway listening on ${url} (database: ${where})`);
+  if (config.graphiql) log('info', `GraphiQL: ${runtime.publicUrl}/graphql`);
+  if (signalled) exitAfterStop(running, signalled, log);
+  return running;
+}
+
+type Log = (level: 'info' | 'warn' | 'error', line: string) => void;
+
+function exitAfterStop(running: RunningServer, signal: NodeJS.Signals, log: Log): void {
+  log('info', `${signal}: finishing in-flight requests, then closing the database`);
+  running.stop().then(
+    () => {
+      log('info', 'Stopped cleanly');
+      process.exit(0);
+    },
+    (error: unknown) => {
+      process.stderr.write(`Error while stopping: ${(error as Error)?.stack ?? error}\n`);
+      process.exit(1);
+    },
+  );
+}
+
+/** Stops accepting, closes connections as they become idle (all of them after the grace period), then the database. */
+function stopper(server: Server, db: Database, log: Log): () => Promise<void> {
+  let stopping: Promise<void> | undefined;
+  return () =>
+    (stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections sit idle between requests; close each as soon as it has nothing in flight.
+      const idle = setInterval(() => server.closeIdleConnections(), 50);
+      server.closeIdleConnections();
+      const deadline = setTimeout(() => {
+        log('warn', `Requests still running after ${SHUTDOWN_GRACE_MS / 1000} s: closing their connections`);
+        server.closeAllConnections();
+      }, SHUTDOWN_GRACE_MS);
+      try {
+        await closed;
+      } finally {
+        clearInterval(idle);
+        clearTimeout(deadline);
+        await db.close();
+      }
+    })());
+}
+
+/** host:port/database, without credentials, for the start-up line. */
+function postgresPlace(url: string): string {
+  const { hostname, port, pathname } = new URL(url);
+  return `${hostname || 'localhost'}:${port || 5432}${pathname}`;
+}
+
+/** Binds the port; with PORT=0 and no PUBLIC_URL the public URL gets the port actually bound. */
+function listen(config: Config, db: Database): Promise<{ server: Server; config: Config }> {
+  const runtime: Config = { ...config };
+  const app = createApp({ config: runtime, db });
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+      if (config.port === 0) runtime.publicUrl = runtime.publicUrl.replace(/:0$/, `:${info.port}`);
+      server.off('error', onError);
+      resolve({ server, config: runtime });
+    }) as Server;
+    const onError = (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') reject(new Error(`Port ${config.port} on ${config.host} is already in use; set PORT to another port`));
+      else if (error.code === 'EACCES') reject(new Error(`Not allowed to listen on ${config.host}:${config.port}; choose a PORT above 1023`));
+      else reject(error);
+    };
+    server.once('error', onError);
+  });
+}

@@ -1,0 +1,99 @@
+// The first start on an empty database creates the admin and prints its token, once.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { freshPlace, graphql, startServe, TOKEN, type Place } from '../support/processes.js';
+
+const SLOW = { timeout: 120_000 };
+
+const FAVOURITES = `{
+  relationsFrom(name: "favourite", source: { type: USER, key: "current" }, targetType: CONTENT, first: 10) {
+    nodes { target { ... on Content { title } } }
+  }
+}`;
+
+describe('first start', SLOW, () => {
+  let place: Place;
+  let token: string;
+
+  beforeAll(async () => {
+    place = await freshPlace();
+  }, SLOW.timeout);
+  afterAll(async () => place?.cleanup());
+
+  test('prints one admin token that authenticates as the site admin', async () => {
+    const served = await startServe(place.env);
+    try {
+      const tokens: string[] = served.output().match(TOKEN) ?? [];
+      expect(tokens).toHaveLength(1);
+      token = tokens[0];
+      expect(served.output()).toContain('Created the site admin admin@example.com');
+      await served.printed(`GraphiQL: ${served.url}/graphql`);
+      const me = await graphql(served.url, token, '{ me { email displayName siteAdmin } }');
+      expect(me.status).toBe(200);
+      expect(me.body).toEqual({ data: { me: { email: 'admin@example.com', displayName: 'Site Admin', siteAdmin: true } } });
+    } finally {
+      const code = await served.stop();
+      expect(served.output()).toContain('Stopped cleanly');
+      expect(code).toBe(0);
+    }
+  });
+
+  test('loads the demo data on the embedded database only, so the GraphiQL example answers there', async () => {
+    const served = await startServe(place.env);
+    try {
+      const demo = await graphql(served.url, token, '{ space(key: "DEMO") { key } }');
+      const favourites = await graphql(served.url, token, FAVOURITES);
+      if (place.kind === 'pglite') {
+        expect(demo.body.data).toEqual({ space: { key: 'DEMO' } });
+        const titles = favourites.body.data.relationsFrom.nodes.map((n: any) => n.target.title);
+        expect(titles).toEqual(['System architecture', 'Roadmap 2025 (Q3 update)']);
+      } else {
+        expect(demo.body.data).toEqual({ space: null });
+        expect(favourites.body.data.relationsFrom.nodes).toEqual([]);
+      }
+    } finally {
+      await served.stop();
+    }
+  });
+
+  test('a second start prints no token and the first one still works', async () => {
+    const served = await startServe(place.env);
+    try {
+      expect(served.output()).not.toMatch(TOKEN);
+      expect(served.output()).not.toContain('Created the site admin');
+      const me = await graphql(served.url, token, '{ me { email } }');
+      expect(me.body).toEqual({ data: { me: { email: 'admin@example.com' } } });
+    } finally {
+      await served.stop();
+    }
+  });
+
+  test('DEMO=false and ADMIN_EMAIL: the first start creates that admin and no demo data', async () => {
+    const empty = await freshPlace();
+    const served = await startServe({ ...empty.env, DEMO: 'false', ADMIN_EMAIL: 'boss@example.org' });
+    try {
+      const [adminToken]: string[] = served.output().match(TOKEN) ?? [];
+      expect(served.output()).toContain('Created the site admin boss@example.org');
+      const demo = await graphql(served.url, adminToken, '{ me { email } space(key: "DEMO") { key } }');
+      expect(demo.body.data).toEqual({ me: { email: 'boss@example.org' }, space: null });
+      expect(served.output()).not.toContain('Loaded demo data');
+    } finally {
+      await served.stop();
+      await empty.cleanup();
+    }
+  });
+
+  test.runIf(process.env.TEST_DATABASE_URL)('two instances starting at once on one PostgreSQL database create one admin', async () => {
+    const shared = await freshPlace();
+    const [a, b] = await Promise.all([startServe(shared.env), startServe(shared.env)]);
+    try {
+      const tokens = [...(a.output().match(TOKEN) ?? []), ...(b.output().match(TOKEN) ?? [])];
+      expect(tokens).toHaveLength(1);
+      for (const served of [a, b]) {
+        expect((await graphql(served.url, tokens[0], '{ me { email } }')).body).toEqual({ data: { me: { email: 'admin@example.com' } } });
+      }
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+      await shared.cleanup();
+    }
+  });
+});

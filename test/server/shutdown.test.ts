@@ -1,0 +1,62 @@
+// SIGTERM and SIGINT: stop accepting, finish what is in flight, close the database, exit 0.
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { freshPlace, graphql, startServe, TOKEN, type Place } from '../support/processes.js';
+
+const SLOW = { timeout: 120_000 };
+
+/** Starts a POST whose body is sent in two parts: the request is in flight until `finish()`. */
+function slowGraphQL(url: string, token: string, query: string) {
+  const body = JSON.stringify({ query });
+  const cut = Math.floor(body.length / 2);
+  const req = request(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` },
+  });
+  const response = new Promise<{ status: number; body: any }>((resolve, reject) => {
+    req.on('response', (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+  });
+  req.write(body.slice(0, cut));
+  return { response, finish: () => req.end(body.slice(cut)) };
+}
+
+describe('graceful shutdown', SLOW, () => {
+  let place: Place;
+  let token: string;
+
+  beforeAll(async () => {
+    place = await freshPlace();
+  }, SLOW.timeout);
+  afterAll(async () => place?.cleanup());
+
+  test('SIGTERM lets an in-flight request finish, refuses new ones, and exits 0', async () => {
+    const served = await startServe({ ...place.env, DEMO: 'false' });
+    token = served.output().match(TOKEN)![0];
+    const inFlight = slowGraphQL(served.url, token, '{ me { email } }');
+    await new Promise((r) => setTimeout(r, 100)); // let the server receive the first half
+    const exited = served.stop('SIGTERM');
+    await served.printed('SIGTERM: finishing in-flight requests');
+    await expect(fetch(`${served.url}/healthz`)).rejects.toThrow();
+    inFlight.finish();
+    expect(await inFlight.response).toEqual({ status: 200, body: { data: { me: { email: 'admin@example.com' } } } });
+    expect(await exited).toBe(0);
+    expect(served.output()).toContain('Stopped cleanly');
+  });
+
+  test('a restart on the same data works and keeps the data', async () => {
+    const served = await startServe(place.env);
+    try {
+      expect(served.output()).not.toMatch(TOKEN);
+      expect((await fetch(`${served.url}/readyz`)).status).toBe(200);
+      expect((await graphql(served.url, token, '{ me { email } }')).body).toEqual({ data: { me: { email: 'admin@example.com' } } });
+    } finally {
+      expect(await served.stop('SIGINT')).toBe(0);
+    }
+    expect(served.output()).toContain('SIGINT: finishing in-flight requests');
+  });
+});

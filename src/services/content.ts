@@ -1,9 +1,10 @@
 import type { Ctx } from '../context.js';
 import type { Content, ContentVersion, Space } from '../generated/prisma/client.js';
-import { ConflictError, ForbiddenError, ValidationError } from '../domain/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { contentSelector, parseContentStatus, parseContentType, type ContentStatus } from '../domain/entities.js';
 import { validateText } from '../domain/names.js';
 import { findVisibleContent, findVisibleSpace, resolveContent, resolveSpace, type VisibleContent } from './resolve.js';
+import { isForeignKeyViolation } from './constraints.js';
 import { viewerHas } from './space-access.js';
 import { validatePage } from './relations.js';
 
@@ -22,16 +23,21 @@ export async function createContent({ ctx, ...input }: { ctx: Ctx } & NewContent
   if (status === 'trashed') throw new ValidationError('New content cannot be trashed', 'status');
   const space = await resolveSpace(ctx, input.spaceKey);
   if (!(await viewerHas(ctx, space, 'EDIT'))) throw new ForbiddenError('Creating content needs EDIT permission in the space');
-  return ctx.prisma.content.create({
-    data: {
-      spaceId: space.id,
-      type,
-      title,
-      status,
-      createdById: ctx.viewer.id,
-      versions: { create: { number: 1, title, status, byId: ctx.viewer.id } },
-    },
-  });
+  try {
+    return await ctx.prisma.content.create({
+      data: {
+        spaceId: space.id,
+        type,
+        title,
+        status,
+        createdById: ctx.viewer.id,
+        versions: { create: { number: 1, title, status, byId: ctx.viewer.id } },
+      },
+    });
+  } catch (error) {
+    if (isForeignKeyViolation(error)) throw new NotFoundError(`No space found with key '${input.spaceKey}'`);
+    throw error;
+  }
 }
 
 /** Content as asked for: `status` (default current, `any` for every status) and an optional version. */

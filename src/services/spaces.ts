@@ -6,6 +6,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors
 import { validateSpaceKey, validateText } from '../domain/names.js';
 import { FAVOURITE } from '../domain/relation-rules.js';
 import { findVisibleSpace, resolveSpace, resolveUser } from './resolve.js';
+import { isForeignKeyViolation } from './constraints.js';
 import { viewerHas } from './space-access.js';
 import { validatePage } from './relations.js';
 
@@ -123,10 +124,16 @@ export async function addSpaceMember({
   const space = await resolveSpace(ctx, spaceKey);
   if (!(await viewerHas(ctx, space, 'ADMIN'))) throw new ForbiddenError('Only a space admin may manage its members');
   const user = await resolveUser(ctx, userKey);
-  const member = await ctx.prisma.spaceMember.upsert({
-    where: { spaceId_userId: { spaceId: space.id, userId: user.id } },
-    create: { spaceId: space.id, userId: user.id, level: parsed },
-    update: { level: parsed },
-  });
-  return { ...member, space };
+  try {
+    const member = await ctx.prisma.spaceMember.upsert({
+      where: { spaceId_userId: { spaceId: space.id, userId: user.id } },
+      create: { spaceId: space.id, userId: user.id, level: parsed },
+      update: { level: parsed },
+    });
+    return { ...member, space };
+  } catch (error) {
+    // The space (or the user) was deleted by a concurrent request.
+    if (isForeignKeyViolation(error)) throw new NotFoundError(`No space found with key '${spaceKey}'`);
+    throw error;
+  }
 }

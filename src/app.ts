@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { createGraphQL } from './graphql/yoga.js';
+import { limitBodies } from './http/body-limit.js';
 import { registerConfluence } from './rest/confluence/index.js';
 import { registerUmbraco } from './rest/umbraco/index.js';
 
@@ -24,8 +25,10 @@ export function createApp({ config, db }: AppDeps): Hono {
     }
   });
 
+  limitBodies(app, config);
   const yoga = createGraphQL(config, db);
-  app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c) => yoga.fetch(c.req.raw));
+  // Every method: yoga itself answers the unsupported ones with a 405 in the GraphQL format.
+  app.all('/graphql', (c) => yoga.fetch(c.req.raw));
   registerConfluence(app, { config, db });
   registerUmbraco(app, { config, db });
 

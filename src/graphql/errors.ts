@@ -32,3 +32,11 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
     extensions: { code: known.code, ...(field ? { field } : {}), ...(http ? { http } : {}) },
   });
 }
+
+/** A whole GraphQL response carrying one error, for refusals made before GraphQL runs (e.g. body too large). */
+export function graphqlErrorResponse(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  });
+}

@@ -1,7 +1,7 @@
 // Recognises infrastructure failures so every face can answer them as domain errors.
 import { DomainError, UnavailableError } from '../domain/errors.js';
 
-const UNAVAILABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|connection .*closed|terminating connection|the database system is (starting up|shutting down)|Can't reach database|Timed out fetching a new connection|P1001|P1017|P2024|PGlite is closed|Cannot use a pool after calling end|57P01|57P03/i;
+const UNAVAILABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|connection .*closed|terminating connection|the database system is (starting up|shutting down)|Can't reach database|Timed out fetching a new connection|timeout exceeded when trying to connect|P1001|P1017|P2024|PGlite is closed|Cannot use a pool after calling end|57P01|57P03/i;
 
 /** The domain error an unexpected error stands for, or null when it is a real bug. */
 export function asDomainError(error: unknown): DomainError | null {

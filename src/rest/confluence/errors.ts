@@ -2,7 +2,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Config } from '../../config.js';
-import { RateLimitedError, type ErrorCode } from '../../domain/errors.js';
+import { RateLimitedError, type DomainError, type ErrorCode } from '../../domain/errors.js';
 import { asDomainError } from '../../services/failures.js';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -44,14 +44,17 @@ export function errorResponse(status: number, message: string, headers: Record<s
   });
 }
 
+// 429 says when the token's bucket refills; 503 invites a retry soon (the database may be back).
+function retryAfter(known: DomainError): Record<string, string> {
+  if (known instanceof RateLimitedError) return { 'Retry-After': String(known.retryAfterSeconds) };
+  return known.code === 'UNAVAILABLE' ? { 'Retry-After': '1' } : {};
+}
+
 /** The sub-app's `onError`: domain errors keep their message, anything unexpected is masked as a 500. */
 export function errorHandler(config: Config) {
   return (error: unknown, c: Context): Response => {
     const known = asDomainError(error);
-    if (known) {
-      const headers: Record<string, string> = known instanceof RateLimitedError ? { 'Retry-After': String(known.retryAfterSeconds) } : {};
-      return errorResponse(STATUS[known.code], known.message, headers);
-    }
+    if (known) return errorResponse(STATUS[known.code], known.message, retryAfter(known));
     if (error instanceof HTTPException && error.status < 500) return errorResponse(error.status, error.message || 'Bad request');
     if (config.logLevel !== 'silent') console.error(`${c.req.method} ${c.req.path} failed:`, error);
     return errorResponse(500, 'Internal server error');

@@ -1,6 +1,5 @@
 // The Confluence-compatible REST face, mounted twice: Cloud paths (/wiki/rest/api) and Server paths (/rest/api).
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/database.js';
 import { NotFoundError } from '../../domain/errors.js';
@@ -8,7 +7,7 @@ import { contextFor } from '../../services/authentication.js';
 import { registerContent } from './content.js';
 import { renderDocs } from './docs.js';
 import type { Api, ConfluenceEnv } from './env.js';
-import { errorHandler, errorResponse } from './errors.js';
+import { errorHandler } from './errors.js';
 import { linksFor } from './links.js';
 import { registerLongTasks } from './longtask.js';
 import { openApiDocument } from './openapi.js';
@@ -27,7 +26,6 @@ function confluenceApi(config: Config, db: Database, context: string): Api {
   api.get('/openapi.json', (c) => c.json(openApiDocument));
   api.get('/docs', (c) => c.html(renderDocs()));
 
-  api.use('*', bodyLimit({ maxSize: config.bodyLimit, onError: () => errorResponse(413, `The request body is larger than ${config.bodyLimit} bytes`) }));
   api.use('*', async (c, next) => {
     c.set('links', links);
     c.set('ctx', await contextFor(config, db, c.req.raw.headers));

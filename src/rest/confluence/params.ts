@@ -39,10 +39,19 @@ export function booleanParam(c: Context, name: string): boolean | undefined {
 }
 
 // PostgreSQL text cannot hold NUL, so a NUL anywhere in a request is refused up front as bad input.
-function hasNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(hasNul);
-  if (typeof value === 'object' && value !== null) return Object.entries(value).some(([k, v]) => hasNul(k) || hasNul(v));
+// Iterative: a body nested 100,000 levels deep must not overflow the stack.
+function hasNul(root: unknown): boolean {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return true;
+    } else if (Array.isArray(value)) {
+      for (const item of value) pending.push(item);
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [k, v] of Object.entries(value)) pending.push(k, v);
+    }
+  }
   return false;
 }
 

@@ -65,5 +65,6 @@ export function errorResponse(c: Context, error: unknown, config: Config): Respo
   const { status, code, message, details } = mapped ?? new UmbracoError(500, 'InternalServerError', 'Internal server error.');
   if (status === 401) c.header('WWW-Authenticate', 'Bearer realm="relation-gateway"');
   if (error instanceof RateLimitedError) c.header('Retry-After', String(error.retryAfterSeconds));
+  if (status === 503) c.header('Retry-After', '1');
   return c.json({ error: details ? { code, message, details } : { code, message } }, status);
 }

@@ -21,7 +21,7 @@ export function registerUmbraco(app: Hono, { config, db }: { config: Config; db:
   });
   // Types first: `/relation/type` must not be read as a relation type alias called "type".
   registerRelationTypes(umbraco, base);
-  registerRelations(umbraco, base, config);
+  registerRelations(umbraco, base);
   umbraco.all('*', () => {
     throw routeNotFound();
   });

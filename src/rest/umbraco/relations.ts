@@ -1,7 +1,5 @@
 // /relation routes of seed 003. Parent = source content, child = target content, alias = relation name.
 import type { Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import type { Config } from '../../config.js';
 import type { Ctx } from '../../context.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { findVisibleContent } from '../../services/resolve.js';
@@ -14,7 +12,7 @@ import {
   MAX_PAGE,
   type RelationRow,
 } from '../../services/relations.js';
-import { contentNotFound, emptyBody, errorResponse, relationNotFound, UmbracoError, validationFailed, type ErrorDetail } from './errors.js';
+import { contentNotFound, emptyBody, relationNotFound, validationFailed, type ErrorDetail } from './errors.js';
 import type { UmbracoEnv } from './index.js';
 import { relationBody, relationList, relationListPath } from './serialize.js';
 
@@ -112,7 +110,7 @@ async function asValidationFailure(ctx: Ctx, error: unknown, input: ReturnType<t
   return error;
 }
 
-export function registerRelations(app: Hono<UmbracoEnv>, base: string, config: Config): void {
+export function registerRelations(app: Hono<UmbracoEnv>, base: string): void {
   app.get('/relation/parent/:id', async (c) =>
     c.json(relationList(base, relationListPath('parent', c.req.param('id')), await relationsOfContent(c.get('ctx'), 'from', c.req.param('id')))),
   );
@@ -129,12 +127,8 @@ export function registerRelations(app: Hono<UmbracoEnv>, base: string, config: C
     return c.json(relationList(base, relationListPath('alias', key), await relationsByAlias(c.get('ctx'), key)));
   });
 
-  const limit = bodyLimit({
-    maxSize: config.bodyLimit,
-    onError: (c) => errorResponse(c, new UmbracoError(413, 'PayloadTooLarge', 'The request body is too large.'), config),
-  });
   for (const path of ['/relation', '/relation/']) {
-    app.post(path, limit, async (c) => {
+    app.post(path, async (c) => {
       const ctx = c.get('ctx');
       const input = readRelationInput(await readObject(c));
       try {

@@ -1,0 +1,50 @@
+// What a single GraphQL request may ask for: document size and shape (graphql-armor), batch size, and CSRF.
+import { EnvelopArmor } from '@escape.tech/graphql-armor';
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
+
+/** The limits, fixed and documented (docs/guarantees-limits.md); generous for every legitimate query of the contract. */
+export const LIMITS = {
+  depth: 12,
+  aliases: 20,
+  tokens: 3000,
+  directives: 50,
+  /** About the number of values an answer may hold: each field costs 1, times a literal `first` for lists. */
+  cost: 100_000,
+  batch: 10,
+} as const;
+
+/** Depth, alias, token, directive and cost limits; field suggestions are hidden when introspection is off. */
+export function armorPlugins(introspection: boolean): Plugin[] {
+  const armor = new EnvelopArmor({
+    maxDepth: { n: LIMITS.depth, ignoreIntrospection: true, flattenFragments: true },
+    maxAliases: { n: LIMITS.aliases },
+    maxTokens: { n: LIMITS.tokens },
+    maxDirectives: { n: LIMITS.directives },
+    costLimit: { maxCost: LIMITS.cost, objectCost: 1, scalarCost: 1, depthCostFactor: 1, ignoreIntrospection: true, flattenFragments: true },
+    blockFieldSuggestion: { enabled: !introspection },
+  });
+  return armor.protect().plugins as Plugin[];
+}
+
+/** Headers a browser cannot send cross-origin without a CORS preflight; any one of them proves a deliberate call. */
+export const PREFLIGHT_HEADERS = ['graphql-require-preflight', 'x-graphql-yoga-csrf', 'apollo-require-preflight'];
+
+const SIMPLE_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
+
+// A "simple" request (a GET, or a POST a plain HTML form can send) skips the CORS preflight, so it could be forged.
+function preflighted(request: Request): boolean {
+  const type = request.headers.get('content-type')?.split(';')[0].trim().toLowerCase();
+  if (type && !SIMPLE_TYPES.includes(type)) return true;
+  return PREFLIGHT_HEADERS.some((name) => request.headers.get(name));
+}
+
+/** Refuses GraphQL over GET and form posts unless a preflight header or a non-form content type shows intent. */
+export const csrfPrevention: Plugin = {
+  onRequestParse({ request }) {
+    if (preflighted(request)) return;
+    throw createGraphQLError(
+      `This request was refused as a possible cross-site request forgery: send it as a POST with Content-Type: application/json, or add the header '${PREFLIGHT_HEADERS[0]}: 1'`,
+      { extensions: { code: 'CSRF_PREVENTED', http: { status: 400 } } },
+    );
+  },
+};

@@ -4,7 +4,10 @@ import type { Ctx } from '../context.js';
 import type { Database } from '../db/database.js';
 import { contextFor } from '../services/authentication.js';
 import { maskError } from './errors.js';
+import { compiledExecution } from './jit.js';
 import { disableIntrospection } from './introspection.js';
+import { armorPlugins, csrfPrevention, LIMITS } from './limits.js';
+import { readableParams } from './params.js';
 import { schema } from './schema/index.js';
 
 export const EXAMPLE = `# Paste the admin token printed at first start into the Headers tab below:
@@ -31,7 +34,14 @@ export function createGraphQL(config: Config, db: Database): YogaServerInstance<
     schema,
     graphqlEndpoint: '/graphql',
     maskedErrors: { maskError },
-    plugins: config.introspection ? [] : [disableIntrospection],
+    plugins: [
+      csrfPrevention,
+      readableParams,
+      ...armorPlugins(config.introspection),
+      ...(config.introspection ? [] : [disableIntrospection]),
+      ...compiledExecution(),
+    ],
+    batching: { limit: LIMITS.batch },
     landingPage: false,
     graphiql: config.graphiql ? { defaultQuery: EXAMPLE, title: 'relation-gateway' } : false,
     logging: config.logLevel === 'silent' ? false : config.logLevel === 'debug' ? 'debug' : 'warn',

@@ -1,9 +1,10 @@
 // The SQL behind relation reads and writes. Permission filtering happens here, inside the
 // statement, so pages are full and counts reveal nothing the viewer may not see.
 import { Prisma } from '../generated/prisma/client.js';
-import type { Relation } from '../generated/prisma/client.js';
+import type { Content, ContentVersion, Relation, Space, User } from '../generated/prisma/client.js';
 import type { Viewer } from '../domain/access.js';
 import type { ContentSelector, EntityType } from '../domain/entities.js';
+import { columnsOf, fieldReader, rowReader } from './row-columns.js';
 
 export type RelationRow = Relation;
 export type End = 'source' | 'target';
@@ -105,4 +106,67 @@ export function upsertStatement(name: string, source: EndValues, target: EndValu
     -- A no-op update so the existing row is returned; xmax = 0 only for a freshly inserted row.
     DO UPDATE SET name = EXCLUDED.name
     RETURNING ${RELATION_COLUMNS}, (xmax = 0) AS created`;
+}
+
+const RELATION_FIELDS = Object.keys(Prisma.RelationScalarFieldEnum);
+
+/**
+ * Wraps a page statement (selecting RELATION_COLUMNS, ordered by id) so that each row also carries
+ * the other end (user, space, or content with its space, shown version and that version's author)
+ * and the relation's creator: joined after LIMIT/OFFSET, so only the rows of the page pay for them.
+ */
+export function withEnds(page: Prisma.Sql, otherEnd: End, otherType: EntityType): Prisma.Sql {
+  const id = Prisma.raw(`p."${otherEnd}Id"`);
+  const version = Prisma.raw(`p."${otherEnd}Version"`);
+  const creator = Prisma.sql`LEFT JOIN users cu ON cu.id = p."createdById"`;
+  if (otherType === 'USER') {
+    return Prisma.sql`SELECT p.*, ${columnsOf('users', 'ou')}, ${columnsOf('users', 'cu')}
+      FROM (${page}) p LEFT JOIN users ou ON ou.id = ${id} ${creator} ORDER BY p.id`;
+  }
+  if (otherType === 'SPACE') {
+    return Prisma.sql`SELECT p.*, ${columnsOf('spaces', 'os')}, ${columnsOf('users', 'cu')}
+      FROM (${page}) p LEFT JOIN spaces os ON os.id = ${id} ${creator} ORDER BY p.id`;
+  }
+  return Prisma.sql`SELECT p.*, ${columnsOf('content', 'oc')}, ${columnsOf('spaces', 'os')}, ${columnsOf('content_versions', 'ov')},
+      ${columnsOf('users', 'ovu')}, ${columnsOf('users', 'cu')}
+    FROM (${page}) p
+    LEFT JOIN content oc ON oc.id = ${id}
+    LEFT JOIN spaces os ON os.id = oc.space_id
+    LEFT JOIN content_versions ov ON ov.content_id = oc.id AND ov.number = CASE WHEN ${version} > 0 THEN ${version} ELSE oc.version END
+    LEFT JOIN users ovu ON ovu.id = ov.by_id
+    ${creator}
+    ORDER BY p.id`;
+}
+
+/** What a `withEnds` row holds besides the relation; the version is null when its row is gone. */
+export interface RowEnds {
+  users: User[];
+  space: Space | null;
+  content: Content | null;
+  /** The version the other end shows, under its loader key; only with content. */
+  version: { key: string; row: ContentVersion | null } | null;
+}
+
+/** Reads `withEnds` rows (as arrays, with their column names): the relation and the rows joined to it. */
+export function endsReader(columns: string[], otherEnd: End, otherType: EntityType): (row: unknown[]) => { relation: RelationRow; ends: RowEnds } {
+  const relation = fieldReader<RelationRow>(columns, RELATION_FIELDS);
+  const has = (alias: string) => columns.includes(`${alias}.id`) || columns.includes(`${alias}.contentId`);
+  const userReaders = ['cu', 'ou', 'ovu'].filter(has).map((alias) => rowReader(columns, 'users', alias));
+  const space = has('os') ? rowReader(columns, 'spaces', 'os') : () => null;
+  const content = otherType === 'CONTENT' ? rowReader(columns, 'content', 'oc') : () => null;
+  const version = otherType === 'CONTENT' ? rowReader(columns, 'content_versions', 'ov') : () => null;
+  const pinnedField = `${otherEnd}Version` as const;
+  return (row) => {
+    const r = relation(row)!;
+    const c = content(row);
+    const users: User[] = [];
+    for (const read of userReaders) {
+      const user = read(row);
+      if (user) users.push(user);
+    }
+    return {
+      relation: r,
+      ends: { users, space: space(row), content: c, version: c ? { key: `${c.id}:${r[pinnedField] || c.version}`, row: version(row) } : null },
+    };
+  };
 }

@@ -13,10 +13,13 @@ import {
   privacyAcrossNames,
   privacyConditions,
   RELATION_COLUMNS,
+  endsReader,
   upsertStatement,
   where,
+  withEnds,
   type End,
   type RelationRow,
+  type RowEnds,
 } from './relation-sql.js';
 
 export type { RelationRow } from './relation-sql.js';
@@ -168,18 +171,30 @@ export async function listRelations(input: ListRelationsInput): Promise<Relation
   const { anchor, from, conditions } = await prepareList(input);
   if (limit === 0) return { rows: [], hasMore: false, anchor };
   if (input.after) conditions.push(Prisma.sql`r.id > ${input.after}`);
-  const rows = await input.ctx.prisma.$queryRaw<RelationRow[]>(
-    Prisma.sql`SELECT ${RELATION_COLUMNS} ${from} WHERE ${where(conditions)} ORDER BY r.id LIMIT ${limit + 1} OFFSET ${input.offset ?? 0}`,
-  );
+  const otherEnd: End = input.direction === 'from' ? 'target' : 'source';
+  const page = Prisma.sql`SELECT ${RELATION_COLUMNS} ${from} WHERE ${where(conditions)} ORDER BY r.id LIMIT ${limit + 1} OFFSET ${input.offset ?? 0}`;
+  const joined = await input.ctx.db.readRows(withEnds(page, otherEnd, input.otherType));
+  const read = endsReader(joined.columns, otherEnd, input.otherType);
+  const rows = joined.rows.map((row) => {
+    const { relation, ends } = read(row);
+    primeEnds(input.ctx, ends);
+    return relation;
+  });
   return { rows: rows.slice(0, limit), hasMore: rows.length > limit, anchor };
+}
+
+/** Hands the rows the page statement joined to the request's loaders, so showing the page costs no more statements. */
+function primeEnds(ctx: Ctx, ends: RowEnds): void {
+  for (const user of ends.users) ctx.loaders.users.prime(user.id, user);
+  if (ends.space) ctx.loaders.spaces.prime(ends.space.id, ends.space);
+  if (ends.content) ctx.loaders.contents.prime(ends.content.id, ends.content);
+  if (ends.version) ctx.loaders.contentVersions.prime(ends.version.key, ends.version.row);
 }
 
 /** How many relations `listRelations` would walk through in all. */
 export async function countRelations(input: Omit<ListRelationsInput, 'after' | 'offset' | 'limit'>): Promise<number> {
   const { from, conditions } = await prepareList({ ...input, limit: 0 });
-  const [{ count }] = await input.ctx.prisma.$queryRaw<{ count: number }[]>(
-    Prisma.sql`SELECT count(*)::int AS count ${from} WHERE ${where(conditions)}`,
-  );
+  const [{ count }] = await input.ctx.db.read<{ count: number }>(Prisma.sql`SELECT count(*)::int AS count ${from} WHERE ${where(conditions)}`);
   return count;
 }
 

@@ -1,0 +1,81 @@
+// Whole rows of joined tables in one raw statement: each table's columns under an alias prefix,
+// read back into the model objects the loaders hold. The field lists come from the generated
+// client, and every column is the snake_case of its field (the schema's @map convention).
+import { Prisma } from '../generated/prisma/client.js';
+import type { Content, ContentVersion, Space, User } from '../generated/prisma/client.js';
+
+const FIELDS = {
+  users: Object.keys(Prisma.UserScalarFieldEnum),
+  spaces: Object.keys(Prisma.SpaceScalarFieldEnum),
+  content: Object.keys(Prisma.ContentScalarFieldEnum),
+  content_versions: Object.keys(Prisma.ContentVersionScalarFieldEnum),
+} as const;
+
+export type Table = keyof typeof FIELDS;
+interface RowOf {
+  users: User;
+  spaces: Space;
+  content: Content;
+  content_versions: ContentVersion;
+}
+
+const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+interface Aliased {
+  sql: Prisma.Sql;
+  fields: readonly string[];
+  /** `alias.field`, in the order of `fields`. */
+  keys: string[];
+}
+
+// Built once per table and alias: these run for every row of every page.
+const cache = new Map<string, Aliased>();
+
+function aliased(table: Table, alias: string): Aliased {
+  let entry = cache.get(`${table} ${alias}`);
+  if (!entry) {
+    const fields = FIELDS[table];
+    entry = {
+      sql: Prisma.raw(fields.map((f) => `${alias}."${snake(f)}" AS "${alias}.${f}"`).join(', ')),
+      fields,
+      keys: fields.map((f) => `${alias}.${f}`),
+    };
+    cache.set(`${table} ${alias}`, entry);
+  }
+  return entry;
+}
+
+/** `alias.column AS "alias.field"` for every column of the table. */
+export function columnsOf(table: Table, alias: string): Prisma.Sql {
+  return aliased(table, alias).sql;
+}
+
+/** The row of `table` read under `alias`, or null when the (outer) join found none. */
+export function rowOf<T extends Table>(row: Record<string, unknown>, table: T, alias: string): RowOf[T] | null {
+  const { fields, keys } = aliased(table, alias);
+  // The first field of each model is part of its key, so null means no row.
+  if (row[keys[0]] === null || row[keys[0]] === undefined) return null;
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < fields.length; i++) out[fields[i]] = row[keys[i]];
+  return out as unknown as RowOf[T];
+}
+
+/**
+ * For rows read as arrays (Database.readRows): a function building `fields` into an object from the
+ * columns named `${prefix}${field}`, or null when the first of them is null (an outer join found none).
+ */
+export function fieldReader<T>(columns: string[], fields: readonly string[], prefix = ''): (row: unknown[]) => T | null {
+  const at = fields.map((f) => columns.indexOf(prefix + f));
+  if (at.some((i) => i < 0)) throw new Error(`missing columns for ${prefix || 'the row'}`);
+  return (row) => {
+    if (row[at[0]] === null || row[at[0]] === undefined) return null;
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < fields.length; i++) out[fields[i]] = row[at[i]];
+    return out as T;
+  };
+}
+
+/** As `rowOf`, for rows read as arrays: a reader of `table`'s row under `alias`. */
+export function rowReader<T extends Table>(columns: string[], table: T, alias: string): (row: unknown[]) => RowOf[T] | null {
+  return fieldReader<RowOf[T]>(columns, FIELDS[table], `${alias}.`);
+}

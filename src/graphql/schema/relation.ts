@@ -1,7 +1,5 @@
 import { builder } from '../builder.js';
-import type { Ctx } from '../../context.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
-import type { EntityRef, EntityType } from '../../domain/entities.js';
 import { friendlyDate } from '../../domain/dates.js';
 import {
   countRelations,
@@ -12,6 +10,7 @@ import {
   getRelation,
   listRelations,
   MAX_PAGE,
+  type ListRelationsInput,
   type RelationRow,
 } from '../../services/relations.js';
 import { EntityRefInput, EntityTypeEnum, loadEnd, RelationEntity } from './entity-ref.js';
@@ -95,17 +94,8 @@ const RelationConnection = builder.objectRef<RelationPage>('RelationConnection')
   }),
 });
 
-interface ListArgs {
-  ctx: Ctx;
-  name: string;
-  direction: 'from' | 'to';
-  anchor: EntityRef;
-  otherType: EntityType;
-  otherStatus?: string | null;
-  otherVersion?: number | null;
-  first?: number | null;
-  after?: string | null;
-}
+/** The service's list input, with the GraphQL paging arguments in place of its own. */
+type ListArgs = Omit<ListRelationsInput, 'after' | 'offset' | 'limit'> & { first?: number | null; after?: string | null };
 
 async function relationPage({ first, after, ...input }: ListArgs): Promise<RelationPage> {
   const limit = pageSize(first);

@@ -1,11 +1,12 @@
 // The relation operations every face calls: read, list, create, delete.
 import type { Ctx } from '../context.js';
-import { Prisma } from '../generated/prisma/client.js';
+import { Prisma, type Space } from '../generated/prisma/client.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { contentSelector, type ContentSelector, type EntityRef, type EntityType } from '../domain/entities.js';
 import { isPrivateName, privateNames, ruleFor, validateComment, validateRelationName, validateRelationTypes } from '../domain/relation-rules.js';
 import { governingSpace, pinnedVersion, resolveEntity, type ResolvedEntity } from './resolve.js';
 import { viewerHas } from './space-access.js';
+import { isForeignKeyViolation } from './constraints.js';
 import {
   anchorConditions,
   endConditions,
@@ -53,8 +54,16 @@ function identity(name: string, source: ResolvedEntity, target: ResolvedEntity) 
   };
 }
 
-function isOwner(ctx: Ctx, source: ResolvedEntity): boolean {
+/** Site admins, and the user a relation starts from, own it (for the owner-only and private names). */
+function isOwner(ctx: Ctx, source: { type: EntityType; id: number }): boolean {
   return ctx.viewer.siteAdmin || (source.type === 'USER' && source.id === ctx.viewer.id);
+}
+
+/** The space whose permissions govern one end of a stored relation (none for users). */
+async function spaceOfEnd(ctx: Ctx, type: EntityType, id: number): Promise<Space | null> {
+  if (type === 'USER') return null;
+  const spaceId = type === 'SPACE' ? id : (await ctx.loaders.contents.load(id))?.spaceId;
+  return spaceId === undefined ? null : ctx.loaders.spaces.load(spaceId);
 }
 
 /** The relation between two ends, or null when there is none the viewer may see. */
@@ -89,23 +98,17 @@ export async function createRelation({
   }
 }
 
-function isForeignKeyViolation(error: unknown): boolean {
-  const text = String((error as { message?: string })?.message ?? '') + JSON.stringify((error as { meta?: unknown })?.meta ?? '');
-  return (error as { code?: string })?.code === 'P2003' || /23503|foreign key/i.test(text);
-}
-
-async function assertMayDelete(ctx: Ctx, name: string, source: ResolvedEntity, target: ResolvedEntity): Promise<void> {
+async function assertMayDelete(ctx: Ctx, name: string, source: { type: EntityType; id: number }, targetSpace: Space | null): Promise<void> {
   const rule = ruleFor(name);
   if (!rule?.ownerOnly || isOwner(ctx, source)) return;
-  const space = governingSpace(target);
-  if (rule.spaceAdminMayDelete && space && (await viewerHas(ctx, space, 'ADMIN'))) return;
+  if (rule.spaceAdminMayDelete && targetSpace && (await viewerHas(ctx, targetSpace, 'ADMIN'))) return;
   throw new ForbiddenError(`Only the user themself may delete their '${name}' relation`);
 }
 
 /** Deletes the relation if it exists; `deleted` says whether there was one. */
 export async function deleteRelation({ ctx, ...input }: { ctx: Ctx } & RelationKey): Promise<{ deleted: boolean }> {
   const { name, source, target } = await resolveEnds(ctx, input);
-  await assertMayDelete(ctx, name, source, target);
+  await assertMayDelete(ctx, name, source, governingSpace(target));
   const { count } = await ctx.prisma.relation.deleteMany({ where: identity(name, source, target) });
   return { deleted: count > 0 };
 }
@@ -227,14 +230,13 @@ export async function listRelationsByName({
 
 /** Whether the viewer may see both ends of a relation (and, for a private name, owns it). */
 async function mayView(ctx: Ctx, row: RelationRow): Promise<boolean> {
-  if (isPrivateName(row.name) && !ctx.viewer.siteAdmin && !(row.sourceType === 'USER' && row.sourceId === ctx.viewer.id)) return false;
+  if (isPrivateName(row.name) && !isOwner(ctx, { type: row.sourceType, id: row.sourceId })) return false;
   for (const [type, id] of [
     [row.sourceType, row.sourceId],
     [row.targetType, row.targetId],
   ] as const) {
     if (type === 'USER') continue;
-    const spaceId = type === 'SPACE' ? id : (await ctx.loaders.contents.load(id))?.spaceId;
-    const space = spaceId === undefined ? null : await ctx.loaders.spaces.load(spaceId);
+    const space = await spaceOfEnd(ctx, type, id);
     if (!space || !(await viewerHas(ctx, space, 'VIEW'))) return false;
   }
   return true;
@@ -251,14 +253,7 @@ export async function findRelationById({ ctx, id }: { ctx: Ctx; id: number }): P
 export async function deleteRelationById({ ctx, id }: { ctx: Ctx; id: number }): Promise<RelationRow | null> {
   const row = await findRelationById({ ctx, id });
   if (!row) return null;
-  const rule = ruleFor(row.name);
-  if (rule?.ownerOnly && !ctx.viewer.siteAdmin && !(row.sourceType === 'USER' && row.sourceId === ctx.viewer.id)) {
-    const spaceId = row.targetType === 'SPACE' ? row.targetId : row.targetType === 'CONTENT' ? (await ctx.loaders.contents.load(row.targetId))?.spaceId : undefined;
-    const space = spaceId === undefined ? null : await ctx.loaders.spaces.load(spaceId);
-    if (!(rule.spaceAdminMayDelete && space && (await viewerHas(ctx, space, 'ADMIN')))) {
-      throw new ForbiddenError(`Only the user themself may delete their '${row.name}' relation`);
-    }
-  }
+  await assertMayDelete(ctx, row.name, { type: row.sourceType, id: row.sourceId }, await spaceOfEnd(ctx, row.targetType, row.targetId));
   const { count } = await ctx.prisma.relation.deleteMany({ where: { id } });
   return count > 0 ? row : null;
 }

@@ -66,30 +66,14 @@ export function readCredentials(headers: Headers): Credentials | null {
   return apiKey ? { token: apiKey } : null;
 }
 
-/** The viewer the credentials belong to; every failure is the same 'unauthenticated'. */
-export async function authenticate(prisma: PrismaClient, credentials: Credentials | null): Promise<Viewer> {
-  return (await authenticateUser(prisma, credentials)).viewer;
-}
-
-/** As `authenticate`, also returning the user row it read, so a request need not load it again. */
-export async function authenticateUser(prisma: PrismaClient, credentials: Credentials | null): Promise<{ viewer: Viewer; user: User }> {
-  return authenticateWith((statement) => prisma.$queryRaw<Record<string, unknown>[]>(statement), credentials);
-}
-
-/** As `authenticateUser`, through the database's prepared hot read path (every request pays for this one). */
+/** The viewer (and user row) the credentials belong to, through the prepared hot read path; every failure is the same 'unauthenticated'. */
 export async function authenticateRequest(db: Database, credentials: Credentials | null): Promise<{ viewer: Viewer; user: User }> {
-  return authenticateWith((statement) => db.read(statement), credentials);
-}
-
-type Read = (statement: Prisma.Sql) => Promise<Record<string, unknown>[]>;
-
-async function authenticateWith(read: Read, credentials: Credentials | null): Promise<{ viewer: Viewer; user: User }> {
   if (!credentials) throw new UnauthenticatedError();
   const { token, identity } = credentials;
   if (!token.startsWith(PREFIX) || token.length > 200) throw new UnauthenticatedError('Invalid API token');
   const hash = hashToken(token);
   // One statement: the token and its user, joined.
-  const [row] = await read(
+  const [row] = await db.read(
     Prisma.sql`SELECT t.id AS "tokenId", t.hash, ${columnsOf('users', 'u')} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ${hash}`,
   );
   const user = row && rowOf(row, 'users', 'u');

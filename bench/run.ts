@@ -8,7 +8,7 @@ import { load, type LoadOptions, type LoadResult } from './load.js';
 import { sampleRss, type Child } from './processes.js';
 import { summarise } from './profile.js';
 import { judge, markdown, ratio, type Results, type Rss } from './report.js';
-import { DEFAULT_URL, option, relationsOption, seedPglite, seedPostgres, type Seeded } from './seed.js';
+import { createDatabaseIfMissing, DEFAULT_URL, option, relationsOption, seedPglite, seedPostgres, type Seeded } from './seed.js';
 import { ROOT, ourCommand, startLimit, startOurs, startPostgraphile } from './servers.js';
 import { countStatements } from './statements.js';
 import { limit, ourGraphql, ourRest, postgraphile, verify, type Target } from './targets.js';
@@ -131,6 +131,7 @@ function withDatabase(url: string, suffix: string): string {
 async function main() {
   const t0 = performance.now();
   const server = ourCommand().map((a) => a.replace(ROOT + '/', '')).join(' ');
+  await createDatabaseIfMissing(databaseUrl); // a fresh machine has no bench database yet
   const env = await machine();
   say(`relation-gateway benchmark: ${relations.toLocaleString('en')} relations, ${opts.seconds} s per target, ${opts.connections} connections`);
 

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Prisma } from '../generated/prisma/client.js';
+import { parseTimestamptz } from './timestamps.js';
 
 // One name per statement text; callers keep the set of texts bounded (see Database.read).
 const names = new Map<string, string>();
@@ -17,18 +18,10 @@ function nameFor(text: string): string {
 }
 
 const TIMESTAMPTZ = 1184;
-const parseTimestamptz = pg.types.getTypeParser(TIMESTAMPTZ, 'text');
-
-// A page holds some 200 timestamps: PostgreSQL in UTC writes 'YYYY-MM-DD hh:mm:ss[.fff]+00', which the
-// built-in ISO parser reads twice as fast as pg's general one; anything else still takes pg's.
-function timestamptz(text: string): Date {
-  if (text.length >= 22 && text.charCodeAt(10) === 32 && text.endsWith('+00')) return new Date(`${text.slice(0, 10)}T${text.slice(11, -3)}Z`);
-  return parseTimestamptz(text) as Date;
-}
 
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === TIMESTAMPTZ && format !== 'binary' ? timestamptz : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    oid === TIMESTAMPTZ && format !== 'binary' ? parseTimestamptz : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
 export async function readStatement<T>(pool: pg.Pool, statement: Prisma.Sql): Promise<T[]> {

@@ -1,7 +1,7 @@
 // One load generator for every target: autocannon, same connections and duration for all.
 import autocannon from 'autocannon';
 import type { Target } from './targets.js';
-import { round } from './processes.js';
+import { cpuMs, round } from './processes.js';
 
 export interface LoadResult {
   key: string;
@@ -13,6 +13,8 @@ export interface LoadResult {
   errors: number;
   non2xx: number;
   seconds: number;
+  /** CPU time the server used per request during the measured run (not the warm-up), when its pid is known. */
+  cpuMsPerRequest?: number;
 }
 
 export interface LoadOptions {
@@ -31,10 +33,12 @@ function fire(target: Target, opts: LoadOptions) {
   });
 }
 
-/** A short unmeasured warm-up (JIT, pools, plan caches), then the measured run. */
-export async function load(target: Target, opts: LoadOptions & { warmupSeconds: number }): Promise<LoadResult> {
+/** A short unmeasured warm-up (JIT, pools, plan caches), then the measured run; `pid`: the server whose CPU time is counted. */
+export async function load(target: Target, opts: LoadOptions & { warmupSeconds: number }, pid?: number): Promise<LoadResult> {
   if (opts.warmupSeconds > 0) await fire(target, { ...opts, seconds: opts.warmupSeconds });
+  const cpuBefore = pid ? cpuMs(pid) : NaN;
   const r = await fire(target, opts);
+  const cpu = pid ? cpuMs(pid) - cpuBefore : NaN;
   return {
     key: target.key,
     label: target.label,
@@ -45,5 +49,6 @@ export async function load(target: Target, opts: LoadOptions & { warmupSeconds: 
     errors: r.errors + r.timeouts,
     non2xx: r.non2xx,
     seconds: round(r.duration, 2),
+    ...(Number.isFinite(cpu) && r.requests.total > 0 ? { cpuMsPerRequest: round(cpu / r.requests.total, 2) } : {}),
   };
 }

@@ -71,11 +71,11 @@ export function judge(r: Omit<Results, 'targets'>): Results['targets'] {
 }
 
 function table(rows: LoadResult[], extra?: (row: LoadResult) => string[], extraHead: string[] = []): string[] {
-  const head = ['target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', ...extraHead];
+  const head = ['target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'server CPU ms/request', ...extraHead];
   return [
     `| ${head.join(' | ')} |`,
     `| ${head.map(() => '---').join(' | ')} |`,
-    ...rows.map((r) => `| ${[r.label, r.reqPerSec, r.p50, r.p99, r.errors, r.non2xx, ...(extra?.(r) ?? [])].join(' | ')} |`),
+    ...rows.map((r) => `| ${[r.label, r.reqPerSec, r.p50, r.p99, r.errors, r.non2xx, r.cpuMsPerRequest ?? '–', ...(extra?.(r) ?? [])].join(' | ')} |`),
   ];
 }
 
@@ -91,7 +91,8 @@ export function markdown(r: Results): string {
   );
   lines.push(
     `Data: ${r.seed.relations.toLocaleString('en')} relations; the bench user (not an admin) likes ${r.seed.benchLikes.toLocaleString('en')} pages, ` +
-      `some in private spaces it cannot see. autocannon, ${r.options.connections} connections, ${r.options.seconds} s per target after ${r.options.warmupSeconds} s warm-up. Our server: \`${r.server}\`.`,
+      `some in private spaces it cannot see. autocannon, ${r.options.connections} connections, ${r.options.seconds} s per target after ${r.options.warmupSeconds} s warm-up. Our server: \`${r.server}\`. ` +
+      `Server CPU ms/request: the user + system time of the server's process during the measured run (from /proc/<pid>/stat) divided by the requests it answered; it moves far less with the machine's load than req/s.`,
     '',
   );
   lines.push(

@@ -1,4 +1,4 @@
-// npm run bench [-- --relations 100000 --seconds 10 --warmup 2 --connections 10 --scale --profile --no-pglite --no-deep --force]
+// npm run bench [-- --relations 100000 --seconds 10 --warmup 2 --connections 10 --profile --no-scale --no-pglite --no-deep --force]
 // Seeds, starts our compiled server and the peers, checks each answers the same 25 relations, loads each in turn.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
@@ -55,7 +55,7 @@ async function stop(child: Child | null) {
 }
 
 /** Verifies, then loads; a target that answers wrongly is reported and not loaded. */
-async function measure(target: Target, rssOf?: Child): Promise<(LoadResult & { rss?: Rss; ids: string[] }) | null> {
+async function measure(target: Target, rssOf?: Child, cpuOf: Child | undefined = rssOf): Promise<(LoadResult & { rss?: Rss; ids: string[] }) | null> {
   let ids: string[];
   try {
     ids = await verify(target);
@@ -65,9 +65,10 @@ async function measure(target: Target, rssOf?: Child): Promise<(LoadResult & { r
     return null;
   }
   const sampler = rssOf?.process.pid ? sampleRss(rssOf.process.pid) : undefined;
-  const result = await load(target, opts);
+  const result = await load(target, opts, cpuOf?.process.pid);
   const rss = sampler?.stop();
-  say(`  ${target.label}: ${result.reqPerSec} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${result.errors}, non-2xx ${result.non2xx}${rss ? `, RSS peak ${rss.peakMb} MB` : ''}`);
+  const cpu = result.cpuMsPerRequest === undefined ? '' : `, server CPU ${result.cpuMsPerRequest} ms/request`;
+  say(`  ${target.label}: ${result.reqPerSec} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${result.errors}, non-2xx ${result.non2xx}${cpu}${rss ? `, RSS peak ${rss.peakMb} MB` : ''}`);
   return { ...result, ...(rss ? { rss } : {}), ids };
 }
 
@@ -147,7 +148,7 @@ async function main() {
   say('first page, 25 relations:');
   const measured = [];
   for (const [target, child, isOurs] of targets) {
-    const r = await measure(target, isOurs ? child! : undefined);
+    const r = await measure(target, isOurs ? child! : undefined, child ?? undefined);
     if (r) measured.push(r);
   }
   const pages = new Map(measured.map((r) => [r.label, r.ids.join()]));
@@ -200,7 +201,7 @@ async function main() {
   }
 
   let scale: Results['scale'] = null;
-  if (args.includes('--scale')) {
+  if (!args.includes('--no-scale')) {
     scale = [];
     for (const [n, suffix] of [
       [10_000, '_10k'],

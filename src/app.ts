@@ -28,7 +28,13 @@ export function createApp({ config, db }: AppDeps): Hono {
   limitBodies(app, config);
   const yoga = createGraphQL(config, db);
   // Every method: yoga itself answers the unsupported ones with a 405 in the GraphQL format.
-  app.all('/graphql', (c) => yoga.fetch(c.req.raw));
+  app.all('/graphql', async (c) => {
+    const res = await yoga.fetch(c.req.raw);
+    // A JSON answer is one complete string inside yoga's Response; handed over as a string, the Node adapter
+    // writes it in one go instead of reading it back through a ReadableStream chunk by chunk (~4 % of CPU).
+    if (!res.body || !/json/.test(res.headers.get('content-type') ?? '')) return res;
+    return new Response(await res.text(), { status: res.status, headers: Object.fromEntries(res.headers) });
+  });
   registerConfluence(app, { config, db });
   registerUmbraco(app, { config, db });
 

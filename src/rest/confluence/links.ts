@@ -25,13 +25,21 @@ export function absolute(links: Links, path: string): string {
   return links.base + path;
 }
 
+/** A query key or value as URLSearchParams writes it; the usual words and numbers need no encoding. */
+function formEncode(text: string): string {
+  return /^[\w.*-]*$/.test(text) ? text : new URLSearchParams([['', text]]).toString().slice(1);
+}
+
 /** A path with query parameters, leaving out the empty ones. */
 export function withQuery(path: string, params: Record<string, string | number | undefined | null>): string {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') query.set(key, String(value));
-  const text = query.toString();
-  if (!text) return path;
-  return path + (path.includes('?') ? '&' : '?') + text;
+  let query = '';
+  for (const key in params) {
+    const value = params[key];
+    if (value === undefined || value === null || value === '') continue;
+    query += `${query ? '&' : ''}${formEncode(key)}=${formEncode(String(value))}`;
+  }
+  if (!query) return path;
+  return path + (path.includes('?') ? '&' : '?') + query;
 }
 
 /** `_links` of a top-level answer. */

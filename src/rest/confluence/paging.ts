@@ -35,8 +35,8 @@ function requestPath(c: Context, links: Links): { path: string; search: string; 
   return { path: path.startsWith(API) ? path : API + path, search: url.search, params: url.searchParams };
 }
 
-/** A page of results with `self` (absolute) and `next`/`prev` (relative, keeping every other parameter). */
-export function pageEnvelope<T>(c: Context, links: Links, page: Page, results: T[], hasMore: boolean, nextCursor?: string) {
+/** A page's `_links`: `self` (absolute) and `next`/`prev` (relative, keeping every other parameter). */
+function pageLinks(c: Context, links: Links, page: Page, size: number, hasMore: boolean, nextCursor?: string) {
   const { path, search, params } = requestPath(c, links);
   const self = path + search;
   const move = (start: number, cursor?: string) => {
@@ -48,7 +48,18 @@ export function pageEnvelope<T>(c: Context, links: Links, page: Page, results: T
     return `${path}?${next}`;
   };
   const extra: Record<string, string> = {};
-  if (hasMore && page.limit > 0) extra.next = move(page.start + results.length, nextCursor);
+  if (hasMore && page.limit > 0) extra.next = move(page.start + size, nextCursor);
   if (page.start > 0) extra.prev = move(Math.max(0, page.start - page.limit));
-  return { results, start: page.start, limit: page.limit, size: results.length, _links: topLinks(links, self, extra) };
+  return topLinks(links, self, extra);
+}
+
+/** A page of results. */
+export function pageEnvelope<T>(c: Context, links: Links, page: Page, results: T[], hasMore: boolean, nextCursor?: string) {
+  return { results, start: page.start, limit: page.limit, size: results.length, _links: pageLinks(c, links, page, results.length, hasMore, nextCursor) };
+}
+
+/** `pageEnvelope` as JSON text, for results that are already JSON text. */
+export function pageText(c: Context, links: Links, page: Page, results: string[], hasMore: boolean, nextCursor?: string): string {
+  const _links = pageLinks(c, links, page, results.length, hasMore, nextCursor);
+  return `{"results":[${results.join(',')}],"start":${page.start},"limit":${page.limit},"size":${results.length},"_links":${JSON.stringify(_links)}}`;
 }

@@ -4,14 +4,17 @@ import { NotFoundError } from '../../domain/errors.js';
 import { parseEntityType, type EntityRef } from '../../domain/entities.js';
 import { createRelation, deleteRelation, getRelation, listRelations } from '../../services/relations.js';
 import type { Api, ConfluenceEnv } from './env.js';
-import { cursorParam, encodeCursor, pageEnvelope, pageParams } from './paging.js';
+import { cursorParam, encodeCursor, pageParams, pageText } from './paging.js';
 import { expandParam, integerParam, query } from './params.js';
-import { relationExpand, relationsJson } from './serialize-relation.js';
+import { relationExpand, relationsText } from './serialize-relation.js';
 
 type C = Context<ConfluenceEnv>;
 type End = 'source' | 'target';
 
 const ONE = '/relation/:name/from/:sourceType/:sourceKey/to/:targetType/:targetKey';
+
+/** An answer already written as JSON text, with the headers `c.json` would send. */
+const jsonText = (c: C, text: string) => c.body(text, 200, { 'Content-Type': 'application/json' });
 
 function endType(c: C, end: End) {
   return parseEntityType(c.req.param(`${end}Type`) ?? '', `${end}Type`);
@@ -36,8 +39,8 @@ function relationKey(c: C) {
 
 async function oneRelation(c: C, row: Awaited<ReturnType<typeof getRelation>>, defaults: string[] = []) {
   const expand = relationExpand(expandParam(c, defaults));
-  const [json] = row ? await relationsJson(c.var.ctx, c.var.links, [row], expand) : [];
-  return json;
+  const [text] = row ? await relationsText(c.var.ctx, c.var.links, [row], expand) : [];
+  return text;
 }
 
 function absent(c: C): NotFoundError {
@@ -67,9 +70,9 @@ function list(direction: 'from' | 'to') {
       offset: cursor ? 0 : page.start,
       limit: page.limit,
     });
-    const results = await relationsJson(c.var.ctx, c.var.links, result.rows, relationExpand(expandParam(c)));
+    const results = await relationsText(c.var.ctx, c.var.links, result.rows, relationExpand(expandParam(c)));
     const last = result.rows.at(-1);
-    return c.json(pageEnvelope(c, c.var.links, page, results, result.hasMore, last ? encodeCursor(last.id) : undefined));
+    return jsonText(c, pageText(c, c.var.links, page, results, result.hasMore, last ? encodeCursor(last.id) : undefined));
   };
 }
 
@@ -78,17 +81,17 @@ export function registerRelations(api: Api): void {
   api.get('/relation/:name/to/:targetType/:targetKey/from/:sourceType', list('to'));
 
   api.get(ONE, async (c) => {
-    const json = await oneRelation(c, await getRelation(relationKey(c)));
-    if (!json) throw absent(c);
-    return c.json(json);
+    const text = await oneRelation(c, await getRelation(relationKey(c)));
+    if (!text) throw absent(c);
+    return jsonText(c, text);
   });
 
   // PUT shows relationData by default so that two PUTs can be compared.
   api.put(ONE, async (c) => {
     const { relation } = await createRelation(relationKey(c));
-    const json = await oneRelation(c, relation, ['relationData']);
-    if (!json) throw absent(c);
-    return c.json(json);
+    const text = await oneRelation(c, relation, ['relationData']);
+    if (!text) throw absent(c);
+    return jsonText(c, text);
   });
 
   api.delete(ONE, async (c) => {

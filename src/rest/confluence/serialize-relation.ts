@@ -1,10 +1,13 @@
-// Relations in the wire shape of seed 001: name, the expanded parts, `_expandable`, `_links`.
+// Relations in the wire shape of seed 001: name, the expanded parts, `_expandable`, `_links`,
+// written as JSON text (serialize-text.ts says why).
 import type { Ctx } from '../../context.js';
 import type { Content, Space, User } from '../../generated/prisma/client.js';
 import { friendlyDate } from '../../domain/dates.js';
+import type { EntityType } from '../../domain/entities.js';
 import type { RelationRow } from '../../services/relations.js';
-import { absolute, API, withQuery, type Links } from './links.js';
-import { contentJson, spaceJson, userJson, contentSelfPath, type ContentView } from './serialize.js';
+import { API, withQuery, type Links } from './links.js';
+import { contentSelfPath, type ContentView } from './serialize.js';
+import { date, EntityText, str } from './serialize-text.js';
 import { contentViews, loadMap } from './views.js';
 
 export interface RelationExpand {
@@ -17,7 +20,10 @@ export interface RelationExpand {
 
 /** Reads `expand`; dot paths imply their parent, unknown names are ignored as Confluence does. */
 export function relationExpand(values: Set<string>): RelationExpand {
-  const has = (name: string) => [...values].some((v) => v === name || v.startsWith(`${name}.`));
+  const has = (name: string) => {
+    for (const value of values) if (value === name || value.startsWith(`${name}.`)) return true;
+    return false;
+  };
   return {
     relationData: has('relationData'),
     source: has('source'),
@@ -68,23 +74,24 @@ function endPath(row: RelationRow, end: End, loaded: Loaded): string {
   return contentSelfPath(loaded.contents.get(id)!, version || undefined);
 }
 
-function endJson(row: RelationRow, end: End, loaded: Loaded, links: Links) {
+function endText(row: RelationRow, end: End, loaded: Loaded, text: EntityText): string {
   const { type, id, version } = endOf(row, end);
-  if (type === 'USER') return userJson(loaded.users.get(id)!, links);
-  if (type === 'SPACE') return spaceJson(loaded.spaces.get(id)!, links);
-  return contentJson(loaded.views.get(`${id}:${version}`)!, links);
+  if (type === 'USER') return text.user(loaded.users.get(id)!);
+  if (type === 'SPACE') return text.space(loaded.spaces.get(id)!);
+  return text.content(loaded.views.get(`${id}:${version}`)!);
 }
 
 async function load(ctx: Ctx, rows: RelationRow[], expand: RelationExpand): Promise<Loaded> {
-  const ids = (type: string, extra: number[] = []) => [
-    ...rows.flatMap((r) => [r.sourceType === type ? r.sourceId : null, r.targetType === type ? r.targetId : null]).filter((id): id is number => id !== null),
-    ...extra,
-  ];
-  const creators = expand.relationData ? rows.map((r) => r.createdById).filter((id): id is number => id !== null) : [];
+  const ids: Record<EntityType, number[]> = { USER: [], SPACE: [], CONTENT: [] };
+  for (const row of rows) {
+    ids[row.sourceType].push(row.sourceId);
+    ids[row.targetType].push(row.targetId);
+    if (expand.relationData && row.createdById !== null) ids.USER.push(row.createdById);
+  }
   const [users, spaces, contents] = await Promise.all([
-    loadMap(ctx.loaders.users, ids('USER', creators)),
-    loadMap(ctx.loaders.spaces, ids('SPACE')),
-    loadMap(ctx.loaders.contents, ids('CONTENT')),
+    loadMap(ctx.loaders.users, ids.USER),
+    loadMap(ctx.loaders.spaces, ids.SPACE),
+    loadMap(ctx.loaders.contents, ids.CONTENT),
   ]);
   const wanted = new Map<string, { content: Content; pinnedVersion: number; withSpace: boolean }>();
   for (const row of rows) {
@@ -111,33 +118,31 @@ async function load(ctx: Ctx, rows: RelationRow[], expand: RelationExpand): Prom
   return { users, spaces, contents, views };
 }
 
-function relationJson(row: RelationRow, loaded: Loaded, links: Links, expand: RelationExpand) {
+function relationText(row: RelationRow, loaded: Loaded, text: EntityText, expand: RelationExpand): string {
   const source = endKey(row, 'source', loaded)!;
   const target = endKey(row, 'target', loaded)!;
   const selectors = { sourceStatus: source.status, sourceVersion: source.version, targetStatus: target.status, targetVersion: target.version };
   const path = withQuery(relationPath(row.name, source, target), selectors);
-  const expandable: Record<string, string> = {};
-  const json: Record<string, unknown> = { name: row.name };
+  let json = `{"name":${str(row.name)}`;
+  const expandable: string[] = [];
   if (expand.relationData) {
     const creator = row.createdById === null ? undefined : loaded.users.get(row.createdById);
-    json.relationData = {
-      ...(creator ? { createdBy: userJson(creator, links) } : {}),
-      createdDate: row.createdAt.toISOString(),
-      friendlyCreatedDate: friendlyDate(row.createdAt),
-    };
-  } else expandable.relationData = withQuery(path, { expand: 'relationData' });
+    const createdBy = creator ? `"createdBy":${text.user(creator)},` : '';
+    json += `,"relationData":{${createdBy}"createdDate":${date(row.createdAt)},"friendlyCreatedDate":${str(friendlyDate(row.createdAt))}}`;
+  } else expandable.push(`"relationData":${str(withQuery(path, { expand: 'relationData' }))}`);
   for (const end of ['source', 'target'] as const) {
-    if (expand[end]) json[end] = endJson(row, end, loaded, links);
-    else expandable[end] = endPath(row, end, loaded);
+    if (expand[end]) json += `,"${end}":${endText(row, end, loaded, text)}`;
+    else expandable.push(`"${end}":${str(endPath(row, end, loaded))}`);
   }
-  json._expandable = expandable;
-  json._links = { base: links.base, context: links.context, self: absolute(links, path) };
-  return json;
+  return `${json},"_expandable":{${expandable.join(',')}},${text.topLinks(path)}}`;
 }
 
-/** Serializes relations with their expanded parts, loading every end in a fixed number of batches. */
-export async function relationsJson(ctx: Ctx, links: Links, rows: RelationRow[], expand: RelationExpand) {
+/** Relations with their expanded parts, each as JSON text, loading every end in a fixed number of batches. */
+export async function relationsText(ctx: Ctx, links: Links, rows: RelationRow[], expand: RelationExpand): Promise<string[]> {
   const loaded = await load(ctx, rows, expand);
+  const text = new EntityText(links);
+  const texts: string[] = [];
   // A row whose end vanished between the query and the load is left out rather than shown broken.
-  return rows.filter((row) => endKey(row, 'source', loaded) && endKey(row, 'target', loaded)).map((row) => relationJson(row, loaded, links, expand));
+  for (const row of rows) if (endKey(row, 'source', loaded) && endKey(row, 'target', loaded)) texts.push(relationText(row, loaded, text, expand));
+  return texts;
 }

@@ -2,6 +2,8 @@
 import type { Content, ContentVersion, LongTask, Space, User } from '../../generated/prisma/client.js';
 import { absolute, API, contentPath, longTaskPath, spacePath, topLinks, userPath, withQuery, type Links } from './links.js';
 
+export const profilePicturePath = (links: Links) => `${links.context}/images/icons/profilepics/default.svg`;
+
 export function userJson(user: User, links: Links, top = false) {
   const self = userPath(user.accountId);
   return {
@@ -10,7 +12,7 @@ export function userJson(user: User, links: Links, top = false) {
     accountType: user.accountType,
     email: user.email,
     publicName: user.username,
-    profilePicture: { path: `${links.context}/images/icons/profilepics/default.svg`, width: 48, height: 48, isDefault: true },
+    profilePicture: { path: profilePicturePath(links), width: 48, height: 48, isDefault: true },
     displayName: user.displayName,
     userKey: user.userKey,
     username: user.username,
@@ -49,30 +51,51 @@ export function contentSelfPath(content: Content, pinnedVersion?: number): strin
   return withQuery(contentPath(content.id), { status: content.status === 'current' ? undefined : content.status });
 }
 
-export function versionJson(view: ContentView, links: Links) {
-  const version = view.version;
+/** What a view shows: a pinned version shows its own title and status ("historical" once superseded). */
+export function contentShown({ content, version, pinned }: ContentView) {
+  const historical = pinned && version !== null && version.number < content.version;
   return {
-    ...(view.by ? { by: userJson(view.by, links) } : {}),
-    when: (version?.when ?? view.content.updatedAt).toISOString(),
+    status: historical ? 'historical' : pinned && version ? version.status : content.status,
+    title: pinned && version ? version.title : content.title,
+    selfPath: contentSelfPath(content, pinned ? version?.number : undefined),
+  };
+}
+
+/** The version fields of a view; content without its version row shows its own. */
+export function versionShown({ content, version }: ContentView) {
+  return {
+    when: (version?.when ?? content.updatedAt).toISOString(),
     message: version?.message ?? '',
-    number: version?.number ?? view.content.version,
+    number: version?.number ?? content.version,
     minorEdit: version?.minorEdit ?? false,
   };
 }
 
+export const contentSpacePath = (content: Content) => withQuery(contentPath(content.id), { expand: 'space' });
+
+export function versionJson(view: ContentView, links: Links) {
+  const { when, message, number, minorEdit } = versionShown(view);
+  return {
+    ...(view.by ? { by: userJson(view.by, links) } : {}),
+    when,
+    message,
+    number,
+    minorEdit,
+  };
+}
+
 export function contentJson(view: ContentView, links: Links, top = false) {
-  const { content, version, pinned } = view;
-  const historical = pinned && version !== null && version.number < content.version;
-  const self = contentSelfPath(content, pinned ? version?.number : undefined);
+  const { content } = view;
+  const { status, title, selfPath } = contentShown(view);
   return {
     id: String(content.id),
     type: content.type,
-    status: historical ? 'historical' : pinned && version ? version.status : content.status,
-    title: pinned && version ? version.title : content.title,
+    status,
+    title,
     ...(view.space ? { space: spaceJson(view.space, links) } : {}),
     version: versionJson(view, links),
-    _expandable: view.space ? {} : { space: withQuery(contentPath(content.id), { expand: 'space' }) },
-    _links: top ? topLinks(links, self, { collection: `${API}/content` }) : { self: absolute(links, self) },
+    _expandable: view.space ? {} : { space: contentSpacePath(content) },
+    _links: top ? topLinks(links, selfPath, { collection: `${API}/content` }) : { self: absolute(links, selfPath) },
   };
 }
 

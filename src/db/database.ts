@@ -112,7 +112,11 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   }
 
   // Loaded only here, so a server on PostgreSQL does not carry PGlite.
-  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
+  const [{ PGlite }, { PrismaPGlite }, { pgliteReader }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('pglite-prisma-adapter'),
+    import('./pglite-read.js'),
+  ]);
   let lock: { release(): void } | undefined;
   let db = opts.pglite;
   try {
@@ -131,16 +135,13 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   }
   const pglite = db;
   const prisma = new PrismaClient({ adapter: countingFactory(new PrismaPGlite(pglite), statements) });
+  const reader = pgliteReader(pglite);
   return {
     kind: 'pglite',
     prisma,
     statements,
-    read: async <T>(statement: Prisma.Sql) => (statements.count++, (await pglite.query<T>(statement.text, statement.values)).rows),
-    readRows: async (statement: Prisma.Sql) => {
-      statements.count++;
-      const { fields, rows } = await pglite.query<unknown[]>(statement.text, statement.values, { rowMode: 'array' });
-      return { columns: fields.map((f) => f.name), rows };
-    },
+    read: (statement) => (statements.count++, reader.read(statement)),
+    readRows: (statement) => (statements.count++, reader.readRows(statement)),
     ping: async () => void (await pglite.query('SELECT 1')),
     close: async () => {
       try {

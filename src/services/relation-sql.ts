@@ -35,14 +35,16 @@ const entityType = (type: EntityType) => Prisma.sql`${type}::"EntityType"`;
 const col = (end: End, name: string) => Prisma.raw(`r.${end}_${name}`);
 const alias = (end: End, table: 'c' | 's') => Prisma.raw(`${end[0]}${table}`);
 
-/** Joins the content and space behind one end, when it has them. */
+/**
+ * Joins the content and space behind one end, when it has them. Through the plain `${end}_id` (equal to the
+ * typed column whenever the type matches, which the conditions require): the list indexes carry it, so the
+ * walk can run on the index alone.
+ */
 export function endJoins(end: End, type: EntityType): Prisma.Sql {
   const c = alias(end, 'c');
   const s = alias(end, 's');
-  if (type === 'CONTENT') {
-    return Prisma.sql`JOIN content ${c} ON ${c}.id = ${col(end, 'content_id')} JOIN spaces ${s} ON ${s}.id = ${c}.space_id`;
-  }
-  if (type === 'SPACE') return Prisma.sql`JOIN spaces ${s} ON ${s}.id = ${col(end, 'space_id')}`;
+  if (type === 'CONTENT') return Prisma.sql`JOIN content ${c} ON ${c}.id = ${col(end, 'id')} JOIN spaces ${s} ON ${s}.id = ${c}.space_id`;
+  if (type === 'SPACE') return Prisma.sql`JOIN spaces ${s} ON ${s}.id = ${col(end, 'id')}`;
   return Prisma.empty;
 }
 
@@ -111,7 +113,12 @@ export function upsertStatement(name: string, source: EndValues, target: EndValu
 // Page rows leave out the six typed end columns (source_user_id …): a CHECK constraint keeps them equal to
 // type + id, so the reader derives them. Fewer columns is less for pg to decode, 26 rows per page.
 const PAGE_FIELDS = ['id', 'name', 'sourceType', 'sourceId', 'sourceVersion', 'targetType', 'targetId', 'targetVersion', 'createdById', 'createdAt', 'comment'] as const;
-const PAGE_COLUMNS = Prisma.raw(PAGE_FIELDS.map((f) => `p."${f}"`).join(', '));
+const PAGE_COLUMNS = Prisma.raw(
+  PAGE_FIELDS.map((f) => {
+    const column = f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    return column === f ? `r.${f}` : `r.${column} AS "${f}"`;
+  }).join(', '),
+);
 
 /** Reads the relation of a `withEnds` row, with its typed end columns derived from type and id. */
 function relationReader(columns: string[]): (row: unknown[]) => RelationRow {
@@ -146,31 +153,33 @@ function relationReader(columns: string[]): (row: unknown[]) => RelationRow {
 }
 
 /**
- * Wraps a page statement (selecting RELATION_COLUMNS, ordered by id) so that each row also carries
- * the other end (user, space, or content with its space, shown version and that version's author)
- * and the relation's creator: joined after LIMIT/OFFSET, so only the rows of the page pay for them.
+ * Wraps a page statement (selecting only `r.id`, ordered by it) so that each row carries the relation, the
+ * other end (user, space, or content with its space, shown version and that version's author) and the
+ * relation's creator. Joined after LIMIT/OFFSET, so only the rows of the page pay for them; and the page
+ * itself reads only indexed columns, so the rows an OFFSET skips cost an index entry each, not a heap row.
  */
-export function withEnds(page: Prisma.Sql, otherEnd: End, otherType: EntityType): Prisma.Sql {
-  const id = Prisma.raw(`p."${otherEnd}Id"`);
-  const version = Prisma.raw(`p."${otherEnd}Version"`);
-  const creator = Prisma.sql`LEFT JOIN users cu ON cu.id = p."createdById"`;
+export function withEnds(pageIds: Prisma.Sql, otherEnd: End, otherType: EntityType): Prisma.Sql {
+  const id = col(otherEnd, 'id');
+  const version = col(otherEnd, 'version');
+  const page = Prisma.sql`(${pageIds}) p JOIN relations r ON r.id = p.id`;
+  const creator = Prisma.sql`LEFT JOIN users cu ON cu.id = r.created_by_id`;
   if (otherType === 'USER') {
     return Prisma.sql`SELECT ${PAGE_COLUMNS}, ${columnsOf('users', 'ou')}, ${columnsOf('users', 'cu')}
-      FROM (${page}) p LEFT JOIN users ou ON ou.id = ${id} ${creator} ORDER BY p.id`;
+      FROM ${page} LEFT JOIN users ou ON ou.id = ${id} ${creator} ORDER BY r.id`;
   }
   if (otherType === 'SPACE') {
     return Prisma.sql`SELECT ${PAGE_COLUMNS}, ${columnsOf('spaces', 'os')}, ${columnsOf('users', 'cu')}
-      FROM (${page}) p LEFT JOIN spaces os ON os.id = ${id} ${creator} ORDER BY p.id`;
+      FROM ${page} LEFT JOIN spaces os ON os.id = ${id} ${creator} ORDER BY r.id`;
   }
   return Prisma.sql`SELECT ${PAGE_COLUMNS}, ${columnsOf('content', 'oc')}, ${columnsOf('spaces', 'os')}, ${columnsOf('content_versions', 'ov')},
       ${columnsOf('users', 'ovu')}, ${columnsOf('users', 'cu')}
-    FROM (${page}) p
+    FROM ${page}
     LEFT JOIN content oc ON oc.id = ${id}
     LEFT JOIN spaces os ON os.id = oc.space_id
     LEFT JOIN content_versions ov ON ov.content_id = oc.id AND ov.number = CASE WHEN ${version} > 0 THEN ${version} ELSE oc.version END
     LEFT JOIN users ovu ON ovu.id = ov.by_id
     ${creator}
-    ORDER BY p.id`;
+    ORDER BY r.id`;
 }
 
 /** What a `withEnds` row holds besides the relation; the version is null when its row is gone. */

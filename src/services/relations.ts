@@ -175,7 +175,7 @@ export async function listRelations(input: ListRelationsInput): Promise<Relation
   if (limit === 0) return { rows: [], hasMore: false, anchor };
   if (input.after) conditions.push(Prisma.sql`r.id > ${input.after}`);
   const otherEnd: End = input.direction === 'from' ? 'target' : 'source';
-  const page = Prisma.sql`SELECT ${RELATION_COLUMNS} ${from} WHERE ${where(conditions)} ORDER BY r.id LIMIT ${limit + 1} OFFSET ${input.offset ?? 0}`;
+  const page = Prisma.sql`SELECT r.id ${from} WHERE ${where(conditions)} ORDER BY r.id LIMIT ${limit + 1} OFFSET ${input.offset ?? 0}`;
   const joined = await input.ctx.db.readRows(withEnds(page, otherEnd, input.otherType));
   const read = endsReader(joined.columns, otherEnd, input.otherType);
   const rows = joined.rows.map((row) => {

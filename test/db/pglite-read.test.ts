@@ -268,7 +268,7 @@ describe('the hot reads of the app on PGlite', () => {
     }
     // The comparisons above were not vacuous: each shape came up, with rows, nulls and dates in them.
     const texts = seen.map((s) => s.statement.text);
-    for (const shape of ['FROM api_tokens t JOIN users u', 'count(*)::int', 'LEFT JOIN users ou', 'LEFT JOIN spaces os ON os.id = p', 'LEFT JOIN content oc', 'LEFT JOIN users ovu']) {
+    for (const shape of ['FROM api_tokens t JOIN users u', 'count(*)::int', 'LEFT JOIN users ou', 'LEFT JOIN spaces os ON os.id = r.', 'LEFT JOIN content oc', 'LEFT JOIN users ovu']) {
       expect(texts.some((t) => t.includes(shape)), shape).toBe(true);
     }
     const pages = seen.filter((s) => s.kind === 'readRows').map((s) => (s.result as { rows: unknown[][] }).rows);

@@ -28,6 +28,13 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * Prepared statements keep one generic plan. Left to choose, PostgreSQL re-planned the relation page on every
+ * execution for a user with many relations among a million (its custom plan looked cheaper): 2.2 ms per
+ * execution instead of 0.9 ms. Unnamed statements (Prisma's) are planned once per execution either way.
+ */
+const GENERIC_PLANS = 'SET plan_cache_mode = force_generic_plan';
+
 export interface OpenDatabaseOptions {
   /** postgres:// URL; without it, PGlite at `${dataDir}/pg`. */
   databaseUrl?: string;
@@ -96,6 +103,8 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     // A database that cannot be reached fails a request within seconds (503) instead of hanging it.
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max, connectionTimeoutMillis: 5_000, keepAlive: true });
     pool.on('error', () => {}); // an idle client's error (server restart) must not crash the process; the next query reports it
+    // Queued by pg ahead of the connection's first query, so no request runs before it.
+    pool.on('connect', (client) => void client.query(GENERIC_PLANS).catch(() => {}));
     const prisma = new PrismaClient({ adapter: countingFactory(new PrismaPg(pool), statements) });
     return {
       kind: 'postgres',
@@ -128,6 +137,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
       db = await PGlite.create(pgDir);
     }
     if (migrate) await applyMigrations(new PrismaPGlite(db));
+    await db.exec(GENERIC_PLANS);
   } catch (e) {
     await db?.close().catch(() => {});
     lock?.release();

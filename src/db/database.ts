@@ -101,10 +101,15 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     if (migrate) await applyMigrations(new PrismaPg({ connectionString: opts.databaseUrl }));
     const max = Number(process.env.PG_POOL_MAX) || 10;
     // A database that cannot be reached fails a request within seconds (503) instead of hanging it.
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max, connectionTimeoutMillis: 5_000, keepAlive: true });
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max,
+      connectionTimeoutMillis: 5_000,
+      keepAlive: true,
+      // Awaited by the pool before it hands a new connection out.
+      onConnect: async (client) => void (await client.query(GENERIC_PLANS)),
+    });
     pool.on('error', () => {}); // an idle client's error (server restart) must not crash the process; the next query reports it
-    // Queued by pg ahead of the connection's first query, so no request runs before it.
-    pool.on('connect', (client) => void client.query(GENERIC_PLANS).catch(() => {}));
     const prisma = new PrismaClient({ adapter: countingFactory(new PrismaPg(pool), statements) });
     return {
       kind: 'postgres',

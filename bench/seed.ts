@@ -92,6 +92,10 @@ export async function seedPostgres(url: string, relations: number, opts: { force
       await client.query('SET synchronous_commit = off');
       await fill((s) => client.query(s), relations, peers, log);
       await client.query('VACUUM ANALYZE');
+      // Once more: the first pass can leave pages not marked all-visible (a snapshot taken meanwhile, e.g. by
+      // autovacuum's analyze of the new rows, holds the horizon back), and the list pages walk the index alone
+      // only on all-visible pages; a server's table gets there by autovacuum.
+      await client.query('VACUUM relations');
       await markSeeded((s) => client.query(s), print);
       // Write the freshly loaded pages out now: otherwise the checkpoint does it while the first targets are measured.
       await client.query('CHECKPOINT').catch(() => log('  (CHECKPOINT refused: not a superuser; the first targets may be slower)'));

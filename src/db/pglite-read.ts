@@ -4,6 +4,7 @@
 // Everything else follows `pglite.query` (same mutexes, value serializers, row parsers and errors).
 import { messages, parse, protocol, type PGlite, type Results } from '@electric-sql/pglite';
 import type { Prisma } from '../generated/prisma/client.js';
+import { nameFor } from './read.js';
 
 const { serialize } = protocol;
 
@@ -15,14 +16,9 @@ interface Prepared {
   description: messages.BackendMessage | undefined;
 }
 
-interface Session {
-  /** One name per text for the life of the session, so preparing a text again never leaks a statement. */
-  names: Map<string, string>;
-  prepared: Map<string, Prepared>;
-}
-
-// Per PGlite instance, not per reader: two databases opened on one instance (tests) share its statement names.
-const sessions = new WeakMap<PGlite, Session>();
+// What is prepared, per PGlite instance rather than per reader: two databases opened on one instance (tests)
+// share its session. Names come from the text (read.ts), so preparing a text again reuses its one name.
+const sessions = new WeakMap<PGlite, Map<string, Prepared>>();
 
 type Options = { rowMode: 'array' } | undefined;
 
@@ -32,14 +28,8 @@ export interface PgliteReader {
 }
 
 export function pgliteReader(pglite: PGlite): PgliteReader {
-  const session = sessions.get(pglite) ?? { names: new Map<string, string>(), prepared: new Map<string, Prepared>() };
-  sessions.set(pglite, session);
-  const { names, prepared } = session;
-  const nameFor = (text: string) => {
-    let name = names.get(text);
-    if (!name) names.set(text, (name = `rg_${names.size + 1}`));
-    return name;
-  };
+  const prepared = sessions.get(pglite) ?? new Map<string, Prepared>();
+  sessions.set(pglite, prepared);
 
   // As pglite.query does: a DatabaseError carries the statement that failed.
   const described = (e: unknown, text: string, values: unknown[], options: Options) => {

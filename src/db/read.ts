@@ -8,7 +8,7 @@ import { parseTimestamptz } from './timestamps.js';
 // One name per statement text; callers keep the set of texts bounded (see Database.read).
 const names = new Map<string, string>();
 
-function nameFor(text: string): string {
+export function nameFor(text: string): string {
   let name = names.get(text);
   if (!name) {
     name = `rg_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;

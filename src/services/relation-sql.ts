@@ -4,7 +4,7 @@ import { Prisma } from '../generated/prisma/client.js';
 import type { Content, ContentVersion, Relation, Space, User } from '../generated/prisma/client.js';
 import type { Viewer } from '../domain/access.js';
 import type { ContentSelector, EntityType } from '../domain/entities.js';
-import { columnsOf, rowReader } from './row-columns.js';
+import { columnsOf, rowReader, snake } from './row-columns.js';
 
 export type RelationRow = Relation;
 export type End = 'source' | 'target';
@@ -87,6 +87,9 @@ export function anchorConditions(end: End, type: EntityType, id: number, version
 
 export const where = (conditions: Prisma.Sql[]) => Prisma.join(conditions, ' AND ');
 
+/** The typed end column's value (source_user_id …): the end's id when its type is `type`, else null. */
+const typedId = (endType: EntityType, id: number, type: EntityType) => (endType === type ? id : null);
+
 export interface EndValues {
   type: EntityType;
   id: number;
@@ -95,7 +98,7 @@ export interface EndValues {
 
 /** Creates the relation, or returns the one that exists, in one atomic statement. */
 export function upsertStatement(name: string, source: EndValues, target: EndValues, createdById: number, comment: string | null): Prisma.Sql {
-  const typed = (end: EndValues, type: EntityType) => (end.type === type ? end.id : null);
+  const typed = (end: EndValues, type: EntityType) => typedId(end.type, end.id, type);
   return Prisma.sql`
     INSERT INTO relations AS r (name, source_type, source_id, source_version, target_type, target_id, target_version,
       source_user_id, source_space_id, source_content_id, target_user_id, target_space_id, target_content_id,
@@ -114,10 +117,7 @@ export function upsertStatement(name: string, source: EndValues, target: EndValu
 // type + id, so the reader derives them. Fewer columns is less for pg to decode, 26 rows per page.
 const PAGE_FIELDS = ['id', 'name', 'sourceType', 'sourceId', 'sourceVersion', 'targetType', 'targetId', 'targetVersion', 'createdById', 'createdAt', 'comment'] as const;
 const PAGE_COLUMNS = Prisma.raw(
-  PAGE_FIELDS.map((f) => {
-    const column = f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-    return column === f ? `r.${f}` : `r.${column} AS "${f}"`;
-  }).join(', '),
+  PAGE_FIELDS.map((f) => (snake(f) === f ? `r.${f}` : `r.${snake(f)} AS "${f}"`)).join(', '),
 );
 
 /** Reads the relation of a `withEnds` row, with its typed end columns derived from type and id. */
@@ -139,12 +139,12 @@ function relationReader(columns: string[]): (row: unknown[]) => RelationRow {
       targetType,
       targetId,
       targetVersion: row[at.targetVersion] as number,
-      sourceUserId: sourceType === 'USER' ? sourceId : null,
-      sourceSpaceId: sourceType === 'SPACE' ? sourceId : null,
-      sourceContentId: sourceType === 'CONTENT' ? sourceId : null,
-      targetUserId: targetType === 'USER' ? targetId : null,
-      targetSpaceId: targetType === 'SPACE' ? targetId : null,
-      targetContentId: targetType === 'CONTENT' ? targetId : null,
+      sourceUserId: typedId(sourceType, sourceId, 'USER'),
+      sourceSpaceId: typedId(sourceType, sourceId, 'SPACE'),
+      sourceContentId: typedId(sourceType, sourceId, 'CONTENT'),
+      targetUserId: typedId(targetType, targetId, 'USER'),
+      targetSpaceId: typedId(targetType, targetId, 'SPACE'),
+      targetContentId: typedId(targetType, targetId, 'CONTENT'),
       createdById: row[at.createdById] as number | null,
       createdAt: row[at.createdAt] as Date,
       comment: row[at.comment] as string | null,

@@ -19,7 +19,8 @@ interface RowOf {
   content_versions: ContentVersion;
 }
 
-const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** The column behind a model field (the schema maps every field to its snake_case). */
+export const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 interface Aliased {
   sql: Prisma.Sql;

@@ -1,20 +1,18 @@
 // The Confluence relation answers as the gateway built them before they were written as text: object
-// graphs from the object serializers, then JSON.stringify. A frozen copy, kept only as the reference
-// the text path must match byte for byte (serialize-text.test.ts). Change it only together with the wire shape.
+// graphs, then JSON.stringify. Users, spaces and content come from the live object serializers (other
+// routes still answer with them); the relation, its paths and the page envelope, which no longer exist as
+// objects in src, are a frozen copy. The text path must match this byte for byte (serialize-text.test.ts).
+// Change it only together with the wire shape.
 import type { Ctx } from '../../src/context.js';
 import type { Content, Space, User } from '../../src/generated/prisma/client.js';
 import { friendlyDate } from '../../src/domain/dates.js';
 import type { RelationRow } from '../../src/services/relations.js';
 import type { Links } from '../../src/rest/confluence/links.js';
 import type { RelationExpand } from '../../src/rest/confluence/serialize-relation.js';
-import type { ContentView } from '../../src/rest/confluence/serialize.js';
+import { contentJson, contentSelfPath, spaceJson, userJson, type ContentView } from '../../src/rest/confluence/serialize.js';
 import { contentViews, loadMap } from '../../src/rest/confluence/views.js';
 
 const API = '/rest/api';
-const encode = encodeURIComponent;
-const contentPath = (id: number | string) => `${API}/content/${encode(String(id))}`;
-const spacePath = (key: string) => `${API}/space/${encode(key)}`;
-const userPath = (accountId: string) => `${API}/user?accountId=${encode(accountId)}`;
 const absolute = (links: Links, path: string) => links.base + path;
 
 export function withQuery(path: string, params: Record<string, string | number | undefined | null>): string {
@@ -23,67 +21,6 @@ export function withQuery(path: string, params: Record<string, string | number |
   const text = query.toString();
   if (!text) return path;
   return path + (path.includes('?') ? '&' : '?') + text;
-}
-
-export function userJson(user: User, links: Links) {
-  return {
-    type: 'known',
-    accountId: user.accountId,
-    accountType: user.accountType,
-    email: user.email,
-    publicName: user.username,
-    profilePicture: { path: `${links.context}/images/icons/profilepics/default.svg`, width: 48, height: 48, isDefault: true },
-    displayName: user.displayName,
-    userKey: user.userKey,
-    username: user.username,
-    _expandable: {},
-    _links: { self: absolute(links, userPath(user.accountId)) },
-  };
-}
-
-export function spaceJson(space: Space, links: Links) {
-  return {
-    id: space.id,
-    key: space.key,
-    name: space.name,
-    type: space.type,
-    status: space.status,
-    description: { plain: { value: space.description, representation: 'plain', embeddedContent: [] } },
-    _expandable: {},
-    _links: { self: absolute(links, spacePath(space.key)) },
-  };
-}
-
-function contentSelfPath(content: Content, pinnedVersion?: number): string {
-  if (pinnedVersion) return withQuery(contentPath(content.id), { status: 'historical', version: pinnedVersion });
-  return withQuery(contentPath(content.id), { status: content.status === 'current' ? undefined : content.status });
-}
-
-function versionJson(view: ContentView, links: Links) {
-  const version = view.version;
-  return {
-    ...(view.by ? { by: userJson(view.by, links) } : {}),
-    when: (version?.when ?? view.content.updatedAt).toISOString(),
-    message: version?.message ?? '',
-    number: version?.number ?? view.content.version,
-    minorEdit: version?.minorEdit ?? false,
-  };
-}
-
-export function contentJson(view: ContentView, links: Links) {
-  const { content, version, pinned } = view;
-  const historical = pinned && version !== null && version.number < content.version;
-  const self = contentSelfPath(content, pinned ? version?.number : undefined);
-  return {
-    id: String(content.id),
-    type: content.type,
-    status: historical ? 'historical' : pinned && version ? version.status : content.status,
-    title: pinned && version ? version.title : content.title,
-    ...(view.space ? { space: spaceJson(view.space, links) } : {}),
-    version: versionJson(view, links),
-    _expandable: view.space ? {} : { space: withQuery(contentPath(content.id), { expand: 'space' }) },
-    _links: { self: absolute(links, self) },
-  };
 }
 
 interface Loaded {

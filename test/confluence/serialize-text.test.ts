@@ -96,12 +96,8 @@ describe('entities written as text', () => {
     for (const links of LINKS) {
       const text = new EntityText(links);
       STRINGS.forEach((s, i) => {
-        const expected = JSON.stringify(reference.userJson(userWith(i + 1, s), links));
-        expect(text.user(userWith(i + 1, s))).toBe(expected);
-        expect(JSON.stringify(userJson(userWith(i + 1, s), links))).toBe(expected);
-        const space = JSON.stringify(reference.spaceJson(spaceWith(i + 1, s), links));
-        expect(text.space(spaceWith(i + 1, s))).toBe(space);
-        expect(JSON.stringify(spaceJson(spaceWith(i + 1, s), links))).toBe(space);
+        expect(text.user(userWith(i + 1, s))).toBe(JSON.stringify(userJson(userWith(i + 1, s), links)));
+        expect(text.space(spaceWith(i + 1, s))).toBe(JSON.stringify(spaceJson(spaceWith(i + 1, s), links)));
       });
     }
   });
@@ -127,9 +123,7 @@ describe('entities written as text', () => {
     for (const links of LINKS) {
       const text = new EntityText(links);
       for (const view of views) {
-        const expected = JSON.stringify(reference.contentJson(view, links));
-        expect(text.content(view)).toBe(expected);
-        expect(JSON.stringify(contentJson(view, links))).toBe(expected);
+        expect(text.content(view)).toBe(JSON.stringify(contentJson(view, links)));
       }
     }
   });

@@ -1,14 +1,13 @@
 // The database going away: every face answers 503 in its own format, promptly; service resumes when it returns.
-import { randomBytes } from 'node:crypto';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { issueToken } from '../../src/services/tokens.js';
 import { insertUser } from '../../src/services/users.js';
 import { BASE, createTestApp } from '../support/app.js';
+import { admin, freshDatabaseName } from '../support/database.js';
 import { databaseUrl, ensurePgTemplate } from '../support/templates.js';
 import { expectConfluenceError, expectGraphQLErrors, expectUmbracoError } from '../hostile/faces.js';
 
@@ -92,32 +91,14 @@ class Relay {
 const base = process.env.TEST_DATABASE_URL;
 
 describe.runIf(base)('PostgreSQL going away and coming back (through a TCP relay)', () => {
-  const name = `${prefix()}degrade_${randomBytes(4).toString('hex')}`;
+  const name = freshDatabaseName('degrade_');
   let relay: Relay;
   let db: Database;
   let token: string;
   let send: Send;
 
-  function prefix(): string {
-    try {
-      return inject('testDatabasePrefix') ?? 'rg_test_';
-    } catch {
-      return 'rg_test_';
-    }
-  }
-
-  async function admin(sql: string): Promise<void> {
-    const client = new pg.Client({ connectionString: base });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  }
-
   beforeAll(async () => {
-    await admin(`CREATE DATABASE "${name}" TEMPLATE "${await ensurePgTemplate(base!)}"`);
+    await admin(base!, `CREATE DATABASE "${name}" TEMPLATE "${await ensurePgTemplate(base!)}"`);
     const target = new URL(base!);
     relay = new Relay(target.hostname, Number(target.port || 5432));
     await relay.start();
@@ -134,7 +115,7 @@ describe.runIf(base)('PostgreSQL going away and coming back (through a TCP relay
   afterAll(async () => {
     await relay?.stop();
     await db?.close().catch(() => {});
-    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin(base!, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   });
 
   async function expectServing(): Promise<void> {

@@ -27,7 +27,7 @@ export async function freshDatabase(): Promise<Database> {
   }
   pgTemplate ??= (async () => provided('pgTemplate') ?? ensurePgTemplate(base))();
   const template = await pgTemplate;
-  const name = `${provided('testDatabasePrefix') ?? 'rg_test_'}${randomBytes(5).toString('hex')}`;
+  const name = freshDatabaseName();
   await admin(base, `CREATE DATABASE "${name}" TEMPLATE "${template}"`);
   const db = await openDatabase({ databaseUrl: databaseUrl(base, name), migrate: false });
   const close = db.close;
@@ -41,7 +41,13 @@ export async function freshDatabase(): Promise<Database> {
   return db;
 }
 
-async function admin(base: string, sql: string): Promise<void> {
+/** A database name no other test uses, under the run's prefix (so the global teardown drops leftovers). */
+export function freshDatabaseName(label = ''): string {
+  return `${provided('testDatabasePrefix') ?? 'rg_test_'}${label}${randomBytes(5).toString('hex')}`;
+}
+
+/** Runs one statement (CREATE/DROP DATABASE) on the server of `base`. */
+export async function admin(base: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: base });
   await client.connect();
   try {

@@ -17,6 +17,14 @@ export interface Config {
   bodyLimit: number;
   /** E-mail of the site admin created on the first start of an empty database. */
   adminEmail: string;
+  /** Cross-origin access (CORS_ORIGINS); enforced by src/http/cors.ts. */
+  cors: CorsConfig;
+}
+
+/** Listed origins may read answers with credentials; `anyOrigin` lets every other origin read them without. */
+export interface CorsConfig {
+  origins: string[];
+  anyOrigin: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -38,6 +46,33 @@ function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+// Browsers send an origin serialized (lowercase, no default port, no path), so only that form can ever match.
+function exactOrigin(entry: string): true | string {
+  if (entry.includes('*')) return 'patterns are not supported: list each origin';
+  if (!URL.canParse(entry)) return 'it is not a URL';
+  const { origin } = new URL(entry);
+  if (origin === 'null') return /^[a-z][a-z\d+.-]*:\/\/[a-z\d.-]+(:\d+)?$/.test(entry) || 'it is not scheme://host[:port]';
+  return origin === entry || `did you mean "${origin}"?`;
+}
+
+function corsOrigins(env: NodeJS.ProcessEnv): CorsConfig {
+  const raw = env.CORS_ORIGINS?.trim();
+  if (!raw) return { origins: [], anyOrigin: true };
+  if (raw === 'none') return { origins: [], anyOrigin: false };
+  const entries = raw.split(',').map((entry) => entry.trim());
+  const origins = entries.filter((entry) => entry !== '*');
+  for (const entry of origins) {
+    const verdict = exactOrigin(entry);
+    if (verdict !== true) {
+      throw new ConfigError(
+        `CORS_ORIGINS entry "${entry}" is not an exact origin such as https://app.example or http://localhost:5173 (${verdict}); ` +
+          'list origins separated by commas, add * for any other origin without credentials, or set none alone',
+      );
+    }
+  }
+  return { origins: [...new Set(origins)], anyOrigin: entries.includes('*') };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -64,5 +99,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: flag(env, 'INTROSPECTION', true),
     bodyLimit: integer(env, 'BODY_LIMIT', 1_048_576, 1024, 100 * 1_048_576),
     adminEmail: env.ADMIN_EMAIL || 'admin@example.com',
+    cors: corsOrigins(env),
   };
 }

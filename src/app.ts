@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { createGraphQL } from './graphql/yoga.js';
 import { limitBodies } from './http/body-limit.js';
+import { crossOrigin } from './http/cors.js';
 import { registerConfluence } from './rest/confluence/index.js';
 import { registerUmbraco } from './rest/umbraco/index.js';
 
@@ -14,6 +15,7 @@ export interface AppDeps {
 /** The whole HTTP surface: health, GraphQL, and the REST faces, over one set of services. */
 export function createApp({ config, db }: AppDeps): Hono {
   const app = new Hono();
+  app.use(crossOrigin(config.cors));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {

@@ -43,6 +43,9 @@ export function createGraphQL(config: Config, db: Database): YogaServerInstance<
     ],
     batching: { limit: LIMITS.batch },
     landingPage: false,
+    // The one cross-origin policy is the app's (src/http/cors.ts): yoga's would reflect any origin with credentials.
+    // A factory answering false keeps yoga's 204 for a bare OPTIONS but adds none of its own CORS headers.
+    cors: () => false,
     graphiql: config.graphiql ? { defaultQuery: EXAMPLE, title: 'relation-gateway' } : false,
     logging: config.logLevel === 'silent' ? false : config.logLevel === 'debug' ? 'debug' : 'warn',
     // Authentication failures surface through maskError as a top-level UNAUTHENTICATED (HTTP 401).

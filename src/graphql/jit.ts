@@ -3,7 +3,7 @@
 // Measured in docs/performance.md. Not @envelop/graphql-jit: its cache is keyed by document alone, so a
 // document's second operation ran the first one compiled, and its compile failures answered 500.
 // Subscriptions stay on yoga's executor: graphql-jit hands a subscribe resolver the request's variables
-// as the field's arguments (graphql-jit issue #183), so `count(to: 3)` would arrive without `to`.
+// as the field's arguments (an open graphql-jit bug, docs/graphql.md), so `count(to: 3)` arrives without `to`.
 import { getOperationAST, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';

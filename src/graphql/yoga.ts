@@ -7,6 +7,7 @@ import { maskError } from './errors.js';
 import { compiledExecution } from './jit.js';
 import { disableIntrospection } from './introspection.js';
 import { armorPlugins, csrfPrevention, LIMITS } from './limits.js';
+import { supportedOperations } from './operations.js';
 import { readableParams } from './params.js';
 import { schema } from './schema/index.js';
 
@@ -39,7 +40,8 @@ export function createGraphQL(config: Config, db: Database): YogaServerInstance<
       readableParams,
       ...armorPlugins(config.introspection),
       ...(config.introspection ? [] : [disableIntrospection]),
-      ...compiledExecution(),
+      supportedOperations,
+      compiledExecution(),
     ],
     batching: { limit: LIMITS.batch },
     landingPage: false,

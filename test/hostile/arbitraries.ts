@@ -153,6 +153,9 @@ export const CONTENT_TYPES = [
   'x'.repeat(1000),
 ];
 
+/** Accept headers a GraphQL client sends (none, JSON, the GraphQL response type, SSE, multipart): each has an answer. */
+export const GRAPHQL_ACCEPTS = [undefined, 'application/json', 'application/graphql-response+json', 'text/event-stream', 'multipart/mixed', '*/*'];
+
 /** A header value a client can send (no NUL, CR or LF; one byte per character). */
 export const headerValue: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom('', 'Bearer', 'Bearer ', 'Basic', 'Basic !!!', 'Basic Og==', 'Bearer rg_', `Bearer rg_${'a'.repeat(300)}`, 'rg_x', "' OR 1=1 --", 'x'.repeat(8000)),

@@ -1,5 +1,6 @@
 // Which face a URL belongs to, and what that face's error body must look like.
 import { expect } from 'vitest';
+import { streamedResults } from '../support/streams.js';
 
 export type Face = 'graphql' | 'confluence' | 'umbraco' | 'other';
 
@@ -35,12 +36,15 @@ export async function expectFaceAnswer(response: Response, face: Face, label: st
   const where = `${label} → ${response.status} ${text.slice(0, 300)}`;
   expect(response.status, where).toBeLessThan(500);
   if (face === 'other' || response.status === 204) return;
-  let body: any;
+  const type = response.headers.get('content-type') ?? '';
+  const streamed = face === 'graphql' ? streamedResults(text, type) : undefined;
+  if (streamed) expect(streamed.length, where).toBeGreaterThan(0);
+  let body: any = streamed;
   try {
-    body = JSON.parse(text);
+    body ??= JSON.parse(text);
   } catch {
     // GraphiQL and the API docs page are HTML; anything else must be JSON.
-    expect(response.headers.get('content-type') ?? '', where).toMatch(/text\/html/);
+    expect(type, where).toMatch(/text\/html/);
     return;
   }
   if (face === 'graphql') {

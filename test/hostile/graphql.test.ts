@@ -1,8 +1,11 @@
-// Property-based fuzzing of /graphql: variables, documents and the request envelope. Every answer is a
-// non-5xx GraphQL response ({data} or {errors}), in bounded time, and the process keeps serving.
+// Property-based fuzzing of /graphql: variables, documents of every operation type, operationName, Accept and
+// the request envelope. Every answer is a non-5xx GraphQL response ({data} or {errors}), in bounded time, and
+// the process keeps serving.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { CONTENT_TYPES, RUNS, hostileJson, hostileString, inUrl, monsterJson } from './arbitraries.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphqlResults } from '../support/streams.js';
+import { CONTENT_TYPES, GRAPHQL_ACCEPTS, RUNS, hostileJson, hostileString, inUrl, monsterJson } from './arbitraries.js';
+import { NAMES, OPERATION_TYPES, expectedData, operationNamesFor, operationsDocument, retyped } from './documents.js';
 import { describeRequest, expectStillServing, fuzzWorld, sendHostile, type FuzzWorld } from './harness.js';
 
 let w: FuzzWorld;
@@ -89,6 +92,9 @@ const literalDocument = fc.tuple(hostileString, hostileString, fc.oneof(fc.bigIn
   ([name, key, first]) => `{ relationsFrom(name: ${JSON.stringify(name)}, source: { type: USER, key: ${JSON.stringify(key)} }, targetType: CONTENT, first: ${first}) { totalCount } }`,
 );
 
+/** A valid document under another operation keyword (query, mutation, subscription, none). */
+const retypedDocument = fc.tuple(fc.constantFrom(...OPERATIONS.map((o) => o.query)), fc.constantFrom(...OPERATION_TYPES, '')).map(([doc, type]) => retyped(doc, type));
+
 /** Documents that are large or deep in one dimension. */
 const monsterDocument = fc.oneof(
   fc.integer({ min: 10, max: 5_000 }).map((n) => `${'{ me '.repeat(n)}${'}'.repeat(n)}`),
@@ -102,10 +108,19 @@ const monsterDocument = fc.oneof(
 const token = () =>
   fc.oneof({ weight: 6, arbitrary: fc.constant(w.tokens[0]) }, { weight: 3, arbitrary: fc.constant(w.tokens[1]) }, { weight: 1, arbitrary: fc.constantFrom(...w.tokens.slice(2)) });
 
-async function post(body: string, tk: string | undefined, contentType = 'application/json', method = 'POST'): Promise<void> {
-  const headers: Record<string, string> = { 'content-type': contentType, ...(tk ? { authorization: `Bearer ${tk}` } : {}) };
-  await sendHostile(w, '/graphql', { method, headers, body }, describeRequest(method, '/graphql', headers, body));
+async function post(body: string, tk: string | undefined, contentType = 'application/json', method = 'POST', accept?: string): Promise<Response | undefined> {
+  const headers: Record<string, string> = { 'content-type': contentType, ...(tk ? { authorization: `Bearer ${tk}` } : {}), ...(accept ? { accept } : {}) };
+  return sendHostile(w, '/graphql', { method, headers, body }, describeRequest(method, '/graphql', headers, body));
 }
+
+/** A GET as a deliberate client sends it (with the CSRF preflight header). */
+async function get(query: string, operationName: string | undefined, accept?: string): Promise<Response | undefined> {
+  const url = `/graphql?query=${encodeURIComponent(query)}${operationName === undefined ? '' : `&operationName=${encodeURIComponent(operationName)}`}`;
+  const headers: Record<string, string> = { authorization: `Bearer ${w.admin.token}`, 'graphql-require-preflight': '1', ...(accept ? { accept } : {}) };
+  return sendHostile(w, url, { headers }, describeRequest('GET', url, headers));
+}
+
+const operationName = fc.option(fc.oneof(fc.constantFrom(...NAMES), hostileString), { nil: undefined });
 
 describe('hostile input on the GraphQL face', () => {
   it(`survives hostile variables (${RUNS} cases)`, async () => {
@@ -118,10 +133,29 @@ describe('hostile input on the GraphQL face', () => {
     await expectStillServing(w);
   }, timeout);
 
-  it(`survives hostile, broken, huge and deep documents (${RUNS} cases)`, async () => {
+  it(`answers every operation type, anonymous, named or several, as operationName selects (${RUNS} cases)`, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(mutatedDocument, literalDocument, monsterDocument, hostileString), token(), async (query, tk) => {
-        await post(JSON.stringify({ query }), tk);
+      fc.asyncProperty(operationsDocument, fc.constantFrom(...GRAPHQL_ACCEPTS), fc.constantFrom('POST', 'GET'), async (doc, accept, method) => {
+        // The same document with each operationName in turn: a compiled operation must never answer for another.
+        for (const name of operationNamesFor(doc)) {
+          const response = method === 'POST' ? await post(JSON.stringify({ query: doc.query, operationName: name }), w.admin.token, 'application/json', 'POST', accept) : await get(doc.query, name, accept);
+          const expected = expectedData(doc, name, method);
+          const [result] = await graphqlResults(response!);
+          const where = `${method} ${doc.query} operationName=${name} accept=${accept} → ${response!.status} ${JSON.stringify(result)}`;
+          if (expected) expect({ status: response!.status, result }, where).toEqual({ status: 200, result: { data: expected } });
+          else expect({ data: result.data, failed: result.errors?.length > 0 }, where).toEqual({ data: undefined, failed: true });
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    await expectStillServing(w);
+  }, timeout);
+
+  it(`survives hostile, broken, huge and deep documents of every operation type (${RUNS} cases)`, async () => {
+    const documents = fc.oneof(mutatedDocument, retypedDocument, operationsDocument.map((d) => d.query), literalDocument, monsterDocument, hostileString);
+    await fc.assert(
+      fc.asyncProperty(documents, operationName, fc.constantFrom(...GRAPHQL_ACCEPTS), token(), async (query, name, accept, tk) => {
+        await post(JSON.stringify({ query, operationName: name }), tk, 'application/json', 'POST', accept);
       }),
       { numRuns: RUNS },
     );
@@ -139,7 +173,10 @@ describe('hostile input on the GraphQL face', () => {
     const get = fc.tuple(fc.array(fc.tuple(fc.constantFrom('query', 'variables', 'operationName', 'extensions', 'x'), fc.oneof(hostileString, fc.constant('{ me { displayName } }'))), { maxLength: 5 }), fc.boolean());
     await fc.assert(
       fc.asyncProperty(fc.oneof(envelope.map((body) => ({ body })), get.map(([pairs, raw]) => ({ pairs, raw }))), fc.constantFrom(...CONTENT_TYPES), token(), fc.boolean(), fc.constantFrom('POST', 'POST', 'POST', 'PUT', 'PATCH', 'DELETE'), async (request, type, tk, preflight, method) => {
-        if ('body' in request) return post(request.body, tk, type, method);
+        if ('body' in request) {
+          await post(request.body, tk, type, method);
+          return;
+        }
         const query = request.pairs.map(([k, v]) => `${k}=${inUrl(v, request.raw)}`).join('&');
         const headers: Record<string, string> = { accept: 'application/json', ...(tk ? { authorization: `Bearer ${tk}` } : {}), ...(preflight ? { 'graphql-require-preflight': '1' } : {}) };
         await sendHostile(w, `/graphql?${query}`, { headers }, describeRequest('GET', `/graphql?${query}`, headers));

@@ -1,8 +1,10 @@
 // The Umbraco face's one error mapping: every failure becomes {"error": {"code", "message"}} (seed 003).
 import type { Context } from 'hono';
+import { routePath } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Config } from '../../config.js';
 import { RateLimitedError, ValidationError } from '../../domain/errors.js';
+import { loggerFor } from '../../observability/log.js';
 import { asDomainError } from '../../services/failures.js';
 
 export interface ErrorDetail {
@@ -61,7 +63,7 @@ function translate(error: unknown): UmbracoError | null {
 
 export function errorResponse(c: Context, error: unknown, config: Config): Response {
   const mapped = translate(error);
-  if (!mapped && config.logLevel !== 'silent') console.error('umbraco: unexpected error', error);
+  if (!mapped) loggerFor(config).error(`umbraco: ${c.req.method} ${routePath(c)} failed`, error);
   const { status, code, message, details } = mapped ?? new UmbracoError(500, 'InternalServerError', 'Internal server error.');
   if (status === 401) c.header('WWW-Authenticate', 'Bearer realm="relation-gateway"');
   if (error instanceof RateLimitedError) c.header('Retry-After', String(error.retryAfterSeconds));

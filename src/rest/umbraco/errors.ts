@@ -36,6 +36,9 @@ export const relationTypeNotFound = (alias: string) =>
 export const validationFailed = (details: ErrorDetail[]) =>
   new UmbracoError(422, 'ValidationFailed', 'Validation error occured when trying to save or update the relation.', details);
 
+export const notJson = () =>
+  new UmbracoError(415, 'UnsupportedMediaType', 'The request body must be JSON: send it with Content-Type: application/json.');
+
 export const routeNotFound = () => new UmbracoError(404, 'NotFound', 'The requested resource could not be found.');
 
 /** A domain error as an Umbraco error; `null` for a real bug. */

@@ -37,17 +37,47 @@ function skeleton(text: string): string {
   return unhomoglyph(text.normalize('NFD').replace(IGNORABLE, '')).normalize('NFD');
 }
 
-/**
- * A key that is equal for names that differ only in case or in lookalike characters ("Favourite",
- * "favourit\u0435" with a Cyrillic е, "ｆａｖｏｕｒｉｔｅ" all give the key of "favourite").
- */
-export function lookalikeKey(name: string): string {
-  let key = name.normalize('NFKC').toLowerCase();
-  // Folding case can expose a new lookalike and the skeleton a new capital (I → l, А → A): repeat until stable.
+/** Folds one character: case and compatibility forms first, or the skeleton first; repeated until stable. */
+function fold(char: string, caseFirst: boolean): string {
+  const step = caseFirst ? (text: string) => skeleton(text.normalize('NFKC').toLowerCase()) : (text: string) => skeleton(text).normalize('NFKC').toLowerCase();
+  let folded = char;
   for (let round = 0; round < 4; round++) {
-    const next = skeleton(key).toLowerCase();
-    if (next === key) break;
-    key = next;
+    const next = step(folded);
+    if (next === folded) break;
+    folded = next;
   }
-  return key;
+  return folded;
+}
+
+// A character folds the same either way but for a few, such as "I" (the skeleton alone reads it as "l") and
+// "ſ" (compatibility folding alone reads it as "s"): those keep both readings.
+const folds = new Map<string, string[]>();
+function readings(char: string): string[] {
+  let found = folds.get(char);
+  if (!found) {
+    const [caseFirst, skeletonFirst] = [fold(char, true), fold(char, false)];
+    found = caseFirst === skeletonFirst ? [caseFirst] : [caseFirst, skeletonFirst];
+    if (folds.size < 10_000) folds.set(char, found);
+  }
+  return found;
+}
+
+const MAX_KEYS = 256;
+
+/**
+ * Keys shared by names that differ only in case or in lookalike characters: "Favourite", "favourit\u0435" (a
+ * Cyrillic е), "ｆａｖｏｕｒｉｔｅ" and "ſavourIte" all share one with "favourite". One key per combination of the
+ * readings of the few characters that have two (past MAX_KEYS combinations, each reading applied throughout).
+ */
+export function lookalikeKeys(name: string): string[] {
+  const perChar = [...name.normalize('NFD').replace(IGNORABLE, '')].map(readings);
+  let keys = [''];
+  for (const options of perChar) {
+    keys = keys.flatMap((key) => options.map((option) => key + option));
+    if (keys.length > MAX_KEYS) {
+      keys = [0, 1].map((reading) => perChar.map((options) => options[Math.min(reading, options.length - 1)]).join(''));
+      break;
+    }
+  }
+  return [...new Set(keys.map((key) => key.normalize('NFD')))];
 }

@@ -1,6 +1,6 @@
 import { ValidationError } from './errors.js';
 import type { EntityType } from './entities.js';
-import { lookalikeKey, validateNameShape, validateNameText } from './relation-names.js';
+import { lookalikeKeys, validateNameShape, validateNameText } from './relation-names.js';
 
 export const FAVOURITE = 'favourite';
 export const WATCH = 'watch';
@@ -39,12 +39,12 @@ export function validateRelationName(name: string, field = 'name'): string {
 }
 
 // A lookalike of any name with rules of its own would dodge those rules (a public "Favourite"), so all are reserved.
-const RESERVED = new Map(Object.keys(RULES).map((name) => [lookalikeKey(name), name]));
+const RESERVED = new Map(Object.keys(RULES).flatMap((name) => lookalikeKeys(name).map((key) => [key, name] as const)));
 
 /** What a new relation's name must be: the text rules, and no lookalike of a reserved name but the name itself. */
 export function validateNewRelationName(name: string, field = 'name'): string {
   const text = validateNameText(name, field);
-  const reserved = RESERVED.get(lookalikeKey(text));
+  const reserved = lookalikeKeys(text).map((key) => RESERVED.get(key)).find((name) => name !== undefined);
   if (reserved !== undefined && reserved !== text) {
     throw new ValidationError(
       `This name looks like the reserved name '${reserved}' (names are compared ignoring case and lookalike characters): use '${reserved}' itself or another name`,

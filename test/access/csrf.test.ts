@@ -116,7 +116,7 @@ describe('the Umbraco face', () => {
   const relation = (childId: string) => JSON.stringify({ parentId: page, childId, relationTypeAlias: 'related' });
 
   it.each([...FORM_TYPES, 'application/xml'])('refuses a write sent as %s with 415 in its own format, X-Atlassian-Token or not', async (type) => {
-    for (const extra of [{}, { 'x-atlassian-token': 'no-check' }]) {
+    for (const extra of [{}, { 'x-atlassian-token': 'no-check' }] as Record<string, string>[]) {
       const response = await t.request('/umbraco/relation', { method: 'POST', headers: { 'api-key': bob.token, 'content-type': type, ...extra }, body: relation(page) });
       expect(response.status).toBe(415);
       const body = await response.json();

@@ -1,9 +1,12 @@
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { routePath } from 'hono/route';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { createGraphQL } from './graphql/yoga.js';
 import { limitBodies } from './http/body-limit.js';
 import { crossOrigin } from './http/cors.js';
+import { loggerFor } from './observability/log.js';
 import { registerConfluence } from './rest/confluence/index.js';
 import { registerUmbraco } from './rest/umbraco/index.js';
 
@@ -16,6 +19,12 @@ export interface AppDeps {
 export function createApp({ config, db }: AppDeps): Hono {
   const app = new Hono();
   app.use(crossOrigin(config.cors));
+  // Hono's default handler would print the raw error; each face has its own, this catches what none of them owns.
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse();
+    loggerFor(config).error(`${c.req.method} ${routePath(c)} failed`, error);
+    return c.json({ error: 'Internal server error' }, 500);
+  });
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import type { Database } from './db/database.js';
 import { DomainError } from './domain/errors.js';
 import { validateEmail } from './domain/names.js';
+import { logSafe } from './observability/log.js';
 
 const USAGE = `Usage: relation-gateway <command> [options]
 
@@ -141,16 +142,16 @@ async function main(): Promise<void> {
     if (code >= 0) process.exitCode = code;
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`relation-gateway: ${error.message}\n\n${USAGE}`);
+      process.stderr.write(`relation-gateway: ${logSafe(error.message)}\n\n${USAGE}`);
       process.exitCode = 2;
     } else if (error instanceof ConfigError || error instanceof DomainError || error instanceof CliError) {
-      process.stderr.write(`relation-gateway: ${error.message}\n`);
+      process.stderr.write(`relation-gateway: ${logSafe(error.message)}\n`);
       process.exitCode = 1;
     } else {
       const message = (error as Error)?.message ?? String(error);
       // Expected failures (a held data folder, an unreachable database) read best as one line.
-      process.stderr.write(`relation-gateway: ${message}\n`);
-      if (process.env.LOG_LEVEL === 'debug') process.stderr.write(`${(error as Error)?.stack}\n`);
+      process.stderr.write(`relation-gateway: ${logSafe(message)}\n`);
+      if (process.env.LOG_LEVEL === 'debug') process.stderr.write(`${logSafe(String((error as Error)?.stack))}\n`);
       process.exitCode = 1;
     }
   }

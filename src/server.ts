@@ -6,6 +6,7 @@ import { createApp } from './app.js';
 import { adminBanner, bootstrap } from './bootstrap.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
+import { createLogger, type Logger } from './observability/log.js';
 
 /** How long in-flight requests may take to finish after a stop signal. */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -26,25 +27,21 @@ export interface StartOptions {
   out?: (line: string) => void;
 }
 
-const RANK = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 } as const;
-
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const out = options.out ?? ((line: string) => process.stdout.write(line + '\n'));
-  const log = (level: 'info' | 'warn' | 'error', line: string) => {
-    if (RANK[level] >= RANK[config.logLevel]) out(line);
-  };
+  const log = createLogger(config.logLevel, (_, line) => out(line));
 
   // Installed before anything starts: a signal during migrations or bootstrap waits for them, then stops.
   let signalled: NodeJS.Signals | undefined;
   let running: RunningServer | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) {
-      log('warn', `${signal} again: exiting now`);
+      log.warn(`${signal} again: exiting now`);
       process.exit(1);
     }
     signalled = signal;
     if (running) exitAfterStop(running, signal, log);
-    else log('info', `${signal}: stopping as soon as the start has finished`);
+    else log.info(`${signal}: stopping as soon as the start has finished`);
   };
   if (options.handleSignals) {
     process.on('SIGTERM', onSignal);
@@ -56,9 +53,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let runtime: Config;
   try {
     const { admin, demo } = await bootstrap(config, db);
-    if (admin) out(adminBanner(admin)); // printed whatever LOG_LEVEL says: it is the only chance to see it
+    // Printed whatever LOG_LEVEL says and not through the logger, which would redact the token: it is the only chance to see it.
+    if (admin) out(adminBanner(admin));
     if (demo && !demo.skipped) {
-      log('info', `Loaded demo data: ${demo.users} users, ${demo.spaces} spaces, ${demo.content} pages and posts, ${demo.relations} relations.`);
+      log.info(`Loaded demo data: ${demo.users} users, ${demo.spaces} spaces, ${demo.content} pages and posts, ${demo.relations} relations.`);
     }
     ({ server, config: runtime } = await listen(config, db));
   } catch (error) {
@@ -70,30 +68,28 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
   running = { url, config: runtime, db, server, stop: stopper(server, db, log) };
   const where = db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : `PostgreSQL at ${postgresPlace(config.databaseUrl!)}`;
-  log('info', `relation-gateway listening on ${url} (database: ${where})`);
-  if (config.graphiql) log('info', `GraphiQL: ${runtime.publicUrl}/graphql`);
+  log.info(`relation-gateway listening on ${url} (database: ${where})`);
+  if (config.graphiql) log.info(`GraphiQL: ${runtime.publicUrl}/graphql`);
   if (signalled) exitAfterStop(running, signalled, log);
   return running;
 }
 
-type Log = (level: 'info' | 'warn' | 'error', line: string) => void;
-
-function exitAfterStop(running: RunningServer, signal: NodeJS.Signals, log: Log): void {
-  log('info', `${signal}: finishing in-flight requests, then closing the database`);
+function exitAfterStop(running: RunningServer, signal: NodeJS.Signals, log: Logger): void {
+  log.info(`${signal}: finishing in-flight requests, then closing the database`);
   running.stop().then(
     () => {
-      log('info', 'Stopped cleanly');
+      log.info('Stopped cleanly');
       process.exit(0);
     },
     (error: unknown) => {
-      process.stderr.write(`Error while stopping: ${(error as Error)?.stack ?? error}\n`);
+      log.error('Error while stopping', error);
       process.exit(1);
     },
   );
 }
 
 /** Stops accepting, closes connections as they become idle (all of them after the grace period), then the database. */
-function stopper(server: Server, db: Database, log: Log): () => Promise<void> {
+function stopper(server: Server, db: Database, log: Logger): () => Promise<void> {
   let stopping: Promise<void> | undefined;
   return () =>
     (stopping ??= (async () => {
@@ -102,7 +98,7 @@ function stopper(server: Server, db: Database, log: Log): () => Promise<void> {
       const idle = setInterval(() => server.closeIdleConnections(), 50);
       server.closeIdleConnections();
       const deadline = setTimeout(() => {
-        log('warn', `Requests still running after ${SHUTDOWN_GRACE_MS / 1000} s: closing their connections`);
+        log.warn(`Requests still running after ${SHUTDOWN_GRACE_MS / 1000} s: closing their connections`);
         server.closeAllConnections();
       }, SHUTDOWN_GRACE_MS);
       try {

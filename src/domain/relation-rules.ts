@@ -1,5 +1,6 @@
 import { ValidationError } from './errors.js';
 import type { EntityType } from './entities.js';
+import { lookalikeKeys, validateNameShape, validateNameText } from './relation-names.js';
 
 export const FAVOURITE = 'favourite';
 export const WATCH = 'watch';
@@ -8,8 +9,6 @@ export const WATCH = 'watch';
 interface NameRule {
   sources: EntityType[];
   targets: EntityType[];
-  /** Only the source user (or a site admin) may create or delete it. */
-  ownerOnly: boolean;
   /** Only the source user and site admins ever see it. */
   private: boolean;
   /** A space admin may also delete it when it targets their space or its content. */
@@ -17,8 +16,8 @@ interface NameRule {
 }
 
 const RULES: Record<string, NameRule> = {
-  [FAVOURITE]: { sources: ['USER'], targets: ['SPACE', 'CONTENT'], ownerOnly: true, private: true, spaceAdminMayDelete: true },
-  [WATCH]: { sources: ['USER'], targets: ['SPACE', 'CONTENT'], ownerOnly: true, private: false, spaceAdminMayDelete: false },
+  [FAVOURITE]: { sources: ['USER'], targets: ['SPACE', 'CONTENT'], private: true, spaceAdminMayDelete: true },
+  [WATCH]: { sources: ['USER'], targets: ['SPACE', 'CONTENT'], private: false, spaceAdminMayDelete: false },
 };
 
 export function ruleFor(name: string): NameRule | undefined {
@@ -34,15 +33,25 @@ export function privateNames(): string[] {
   return Object.keys(RULES).filter(isPrivateName);
 }
 
-// Control characters (C0, DEL, C1) would corrupt logs and URLs; everything else is allowed.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-
+/** What reads, lists and deletes accept: any name a relation may already carry. */
 export function validateRelationName(name: string, field = 'name'): string {
-  if (typeof name !== 'string' || name.length === 0) throw new ValidationError('A relation name must not be empty', field);
-  if ([...name].length > 255) throw new ValidationError('A relation name must be at most 255 characters', field);
-  if (CONTROL.test(name)) throw new ValidationError('A relation name must not contain control characters', field);
-  if (!name.isWellFormed()) throw new ValidationError('A relation name must be valid Unicode', field);
-  return name;
+  return validateNameShape(name, field);
+}
+
+// A lookalike of any name with rules of its own would dodge those rules (a public "Favourite"), so all are reserved.
+const RESERVED = new Map(Object.keys(RULES).flatMap((name) => lookalikeKeys(name).map((key) => [key, name] as const)));
+
+/** What a new relation's name must be: the text rules, and no lookalike of a reserved name but the name itself. */
+export function validateNewRelationName(name: string, field = 'name'): string {
+  const text = validateNameText(name, field);
+  const reserved = lookalikeKeys(text).map((key) => RESERVED.get(key)).find((name) => name !== undefined);
+  if (reserved !== undefined && reserved !== text) {
+    throw new ValidationError(
+      `This name looks like the reserved name '${reserved}' (names are compared ignoring case and lookalike characters): use '${reserved}' itself or another name`,
+      field,
+    );
+  }
+  return text;
 }
 
 /** Checks the entity types a named relation may join. */

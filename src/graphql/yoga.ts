@@ -1,7 +1,8 @@
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import type { Ctx } from '../context.js';
 import type { Database } from '../db/database.js';
+import { describeError, isExpected, loggerFor, type Logger } from '../observability/log.js';
 import { contextFor } from '../services/authentication.js';
 import { maskError } from './errors.js';
 import { compiledExecution } from './jit.js';
@@ -30,6 +31,18 @@ query Favourites {
 }
 `;
 
+const text = (args: unknown[]) => args.map((arg) => (typeof arg === 'string' ? arg : describeError(arg))).join(' ');
+
+/** Yoga's logger on ours. Yoga logs every error it masks; a client's error is logged at debug, without its text. */
+function yogaLogger(log: Logger): YogaLogger {
+  return {
+    debug: (...args) => log.debug(text(args)),
+    info: (...args) => log.info(text(args)),
+    warn: (...args) => log.warn(text(args)),
+    error: (...args) => (args.every((arg) => typeof arg !== 'string' && isExpected(arg)) ? log.debug(`GraphQL: ${text(args)}`) : log.error(`GraphQL: ${text(args)}`)),
+  };
+}
+
 export function createGraphQL(config: Config, db: Database): YogaServerInstance<Record<string, never>, Ctx> {
   return createYoga<Record<string, never>, Ctx>({
     schema,
@@ -49,7 +62,7 @@ export function createGraphQL(config: Config, db: Database): YogaServerInstance<
     // A factory answering false keeps yoga's 204 for a bare OPTIONS but adds none of its own CORS headers.
     cors: () => false,
     graphiql: config.graphiql ? { defaultQuery: EXAMPLE, title: 'relation-gateway' } : false,
-    logging: config.logLevel === 'silent' ? false : config.logLevel === 'debug' ? 'debug' : 'warn',
+    logging: yogaLogger(loggerFor(config)),
     // Authentication failures surface through maskError as a top-level UNAUTHENTICATED (HTTP 401).
     context: ({ request }) => contextFor(config, db, request.headers),
   });

@@ -3,7 +3,15 @@ import type { Ctx } from '../context.js';
 import { Prisma, type Space } from '../generated/prisma/client.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { contentSelector, type ContentSelector, type EntityRef, type EntityType } from '../domain/entities.js';
-import { isPrivateName, privateNames, ruleFor, validateComment, validateRelationName, validateRelationTypes } from '../domain/relation-rules.js';
+import {
+  isPrivateName,
+  privateNames,
+  ruleFor,
+  validateComment,
+  validateNewRelationName,
+  validateRelationName,
+  validateRelationTypes,
+} from '../domain/relation-rules.js';
 import { governingSpace, pinnedVersion, resolveEntity, type ResolvedEntity } from './resolve.js';
 import { viewerHas } from './space-access.js';
 import { isForeignKeyViolation } from './constraints.js';
@@ -34,8 +42,8 @@ interface RelationKey {
   target: EntityRef;
 }
 
-async function resolveEnds(ctx: Ctx, input: RelationKey) {
-  const name = validateRelationName(input.name);
+async function resolveEnds(ctx: Ctx, input: RelationKey, validateName = validateRelationName) {
+  const name = validateName(input.name);
   // Resolve in order so the error names the first missing end, as Confluence does.
   const source = await resolveEntity(ctx, input.source, 'source');
   const target = await resolveEntity(ctx, input.target, 'target');
@@ -54,7 +62,7 @@ function identity(name: string, source: ResolvedEntity, target: ResolvedEntity) 
   };
 }
 
-/** Site admins, and the user a relation starts from, own it (for the owner-only and private names). */
+/** Site admins, and the user a relation starts from, own it: only they create or delete it, and only they see a private one. */
 function isOwner(ctx: Ctx, source: { type: EntityType; id: number }): boolean {
   return ctx.viewer.siteAdmin || (source.type === 'USER' && source.id === ctx.viewer.id);
 }
@@ -78,11 +86,11 @@ export async function createRelation({
   comment,
   ...input
 }: { ctx: Ctx; comment?: string | null } & RelationKey): Promise<{ relation: RelationRow; created: boolean }> {
-  const { name, source, target } = await resolveEnds(ctx, input);
+  const { name, source, target } = await resolveEnds(ctx, input, validateNewRelationName);
   validateRelationTypes(name, source.type, target.type);
   const note = validateComment(comment);
-  if (ruleFor(name)?.ownerOnly && !isOwner(ctx, source)) {
-    throw new ForbiddenError(`Only the user themself may create a '${name}' relation from them`);
+  if (source.type === 'USER' && !isOwner(ctx, source)) {
+    throw new ForbiddenError('Only the user themself or a site admin may create a relation from that user');
   }
   const end = (e: ResolvedEntity) => ({ type: e.type, id: e.id, version: pinnedVersion(e) });
   try {
@@ -99,18 +107,19 @@ export async function createRelation({
 }
 
 async function assertMayDelete(ctx: Ctx, name: string, source: { type: EntityType; id: number }, targetSpace: Space | null): Promise<void> {
-  const rule = ruleFor(name);
-  if (!rule?.ownerOnly || isOwner(ctx, source)) return;
-  if (rule.spaceAdminMayDelete && targetSpace && (await viewerHas(ctx, targetSpace, 'ADMIN'))) return;
-  throw new ForbiddenError(`Only the user themself may delete their '${name}' relation`);
+  if (source.type !== 'USER' || isOwner(ctx, source)) return;
+  if (ruleFor(name)?.spaceAdminMayDelete && targetSpace && (await viewerHas(ctx, targetSpace, 'ADMIN'))) return;
+  throw new ForbiddenError('Only the user themself or a site admin may delete a relation from that user');
 }
 
-/** Deletes the relation if it exists; `deleted` says whether there was one. */
+/** Deletes the relation if it exists; `deleted` says whether there was one the viewer may see. */
 export async function deleteRelation({ ctx, ...input }: { ctx: Ctx } & RelationKey): Promise<{ deleted: boolean }> {
   const { name, source, target } = await resolveEnds(ctx, input);
   await assertMayDelete(ctx, name, source, governingSpace(target));
   const { count } = await ctx.prisma.relation.deleteMany({ where: identity(name, source, target) });
-  return { deleted: count > 0 };
+  // A space admin may delete a private relation they may not see: the answer must not tell whether it existed.
+  const visible = !isPrivateName(name) || isOwner(ctx, source);
+  return { deleted: visible && count > 0 };
 }
 
 export interface ListRelationsInput {

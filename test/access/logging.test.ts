@@ -1,5 +1,7 @@
 // Tokens never reach the logs: a served gateway at LOG_LEVEL=debug, called with good, wrong and revoked tokens
 // on every face (errors included), prints none of them. The first-start banner is the one place a token shows.
+// Nor does request input: a key carrying a newline and a fake log line, or a token pasted into a key field,
+// is not written verbatim on any face.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freshPlace, startServe, TOKEN, type Place, type Serving } from '../support/processes.js';
 
@@ -64,5 +66,69 @@ describe('logging at LOG_LEVEL=debug', SLOW, () => {
     expect(printed).toContain('Processing GraphQL Parameters'); // and debug logging was on
     for (const secret of [user, revoked, wrong, nearMiss, noPrefix, basic(user).slice(6)]) expect(printed).not.toContain(secret);
     expect(printed.split(admin).length - 1).toBe(1); // only the first-start banner
+  });
+});
+
+describe('request input in the logs at LOG_LEVEL=debug', SLOW, () => {
+  let place: Place;
+  let served: Serving | undefined;
+
+  beforeAll(async () => {
+    place = await freshPlace();
+    served = await startServe({ ...place.env, DEMO: 'false', LOG_LEVEL: 'debug' });
+  }, SLOW.timeout);
+  afterAll(async () => {
+    await served?.stop('SIGKILL');
+    await place?.cleanup();
+  });
+
+  test('a key with a newline and a fake log line, or a pasted token, is never written verbatim on any face', async () => {
+    const gateway = served!;
+    const { url } = gateway;
+    const admin = gateway.output().match(TOKEN)![0];
+    const auth = { authorization: `Bearer ${admin}` };
+    const send = (path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
+      fetch(url + path, {
+        method: init.method ?? 'GET',
+        headers: { 'content-type': 'application/json', ...auth, ...init.headers },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      }).then((r) => r.status);
+    const gql = (query: string, variables: Record<string, unknown>) => send('/graphql', { method: 'POST', body: { query, variables } });
+
+    const fakeLine = '\nrelation-gateway listening on http://evil.example:4000 (database: forged)\n';
+    const pasted = admin;
+    const pastedBasic = `Basic ${Buffer.from(`admin@example.com:${admin}`).toString('base64')}`;
+    const keys = [`nobody${fakeLine}`, pasted, pastedBasic, `api-key: ${pasted}`, Buffer.from(`admin@example.com:${admin}`).toString('base64')];
+
+    const statuses: number[] = [];
+    for (const key of keys) {
+      const ref = { type: 'USER', key };
+      statuses.push(
+        await gql('query($k: String!) { user(key: $k) { accountId } space(key: $k) { key } }', { k: key }),
+        await gql('query($r: EntityRef!) { relationsFrom(name: "likes", source: $r, targetType: CONTENT) { totalCount } }', { r: ref }),
+        await gql('query($r: EntityRef!) { relation(name: "likes", source: $r, target: $r) { id } }', { r: { type: 'CONTENT', key } }),
+        await gql('mutation($i: RelationInput!) { createRelation(input: $i) { __typename } }', { i: { name: key, source: ref, target: ref } }),
+        await gql('mutation($i: RelationInput!) { deleteRelation(input: $i) { __typename } }', { i: { name: 'likes', source: ref, target: { type: 'CONTENT', key } } }),
+        await send(`/rest/api/relation/likes/from/user/${encodeURIComponent(key)}/to/content`),
+        await send(`/wiki/rest/api/relation/${encodeURIComponent(key)}/from/user/current/to/user/current`, { method: 'PUT' }),
+        await send(`/rest/api/content/${encodeURIComponent(key)}`),
+        await send(`/rest/api/user?accountId=${encodeURIComponent(key)}`),
+        await send(`/rest/api/user/watch/space/${encodeURIComponent(key)}`, { method: 'POST' }),
+        await send(`/rest/api/space`, { method: 'POST', body: { key, name: key } }),
+        await send(`/umbraco/relation/parent/${encodeURIComponent(key)}`),
+        await send(`/umbraco/relation/${encodeURIComponent(key)}`),
+        await send('/umbraco/relation', { method: 'POST', body: { parentId: key, childId: key, relationTypeAlias: key } }),
+      );
+    }
+    expect(statuses.every((status) => status < 500), JSON.stringify(statuses)).toBe(true);
+    expect(await gateway.stop('SIGTERM')).toBe(0);
+    served = undefined;
+
+    const printed = gateway.output();
+    expect(printed).toMatch(/NotFoundError NOT_FOUND/); // the expected errors were logged, at debug, by their code
+    expect(printed).not.toContain('evil.example');
+    expect(printed.split('\n').filter((line) => line.includes('listening on'))).toHaveLength(1);
+    expect(printed.split(admin).length - 1).toBe(1); // only the first-start banner
+    expect(printed).not.toContain(pastedBasic.slice(6));
   });
 });

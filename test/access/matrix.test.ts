@@ -35,6 +35,10 @@ const SPEC: [operation: string, cells: Cells][] = [
   ['GraphQL createRelation favourite self → a',                     [200,   200,   200,   200,   404,   401]],
   ['GraphQL createRelation favourite space admin → a',              [200,   200,   403,   403,   404,   401]],
   ["GraphQL deleteRelation the editor's favourite → a",             [200,   200,   200,   403,   404,   401]],
+  ['GraphQL createRelation endorses space admin → p (public space)',   [200,   200,   403,   403,   403,   401]],
+  ['GraphQL createRelation endorses space admin → a',                  [200,   200,   403,   403,   404,   401]],
+  ['GraphQL deleteRelation endorses space admin → a',                  [200,   200,   403,   403,   404,   401]],
+  ['GraphQL createRelation Favourite (a lookalike) self → p',       [400,   400,   400,   400,   400,   401]],
   ['GraphQL createUser',                                            [200,   403,   403,   403,   403,   401]],
   ['GraphQL createSpace',                                           [200,   200,   200,   200,   200,   401]],
   ['GraphQL addSpaceMember PRIV',                                   [200,   200,   403,   403,   404,   401]],
@@ -60,6 +64,11 @@ const SPEC: [operation: string, cells: Cells][] = [
   ['GET    /relation/favourite/from/user/{space admin}/to/content',  [200,   200,   H,     H,     H,     401]],
   ["GET    /relation/favourite/to/content/a/from/user (space admin's)", [200, 200,   H,     H,     404,   401]],
   ["DELETE /relation/favourite/from/user/{editor}/to/content/a",    [204,   204,   204,   403,   404,   401]],
+  ['PUT    /relation/endorses/from/user/{space admin}/to/content/p',   [200,   200,   403,   403,   403,   401]],
+  ['DELETE /relation/endorses/from/user/{space admin}/to/content/p',   [204,   204,   403,   403,   403,   401]],
+  ['PUT    /relation/Favourite/from/user/current/to/content/p',     [400,   400,   400,   400,   400,   401]],
+  ['POST   /content in PUB as a form (text/plain)',                 [403,   403,   403,   403,   403,   403]],
+  ['POST   /user/watch/content/p as a form (urlencoded)',           [403,   403,   403,   403,   403,   403]],
   ['GET    /space?spaceKey=PRIV',                                   [200,   200,   200,   200,   H,     401]],
   ['GET    /space?favourite=true',                                  [200,   200,   200,   200,   200,   401]],
   ['POST   /space',                                                 [200,   200,   200,   200,   200,   401]],
@@ -98,6 +107,7 @@ const SPEC: [operation: string, cells: Cells][] = [
   ['GET    /umbraco/relation/child/b',                              [200,   200,   200,   200,   404,   401]],
   // Seed 003 answers a body naming content that cannot be found with 422 ValidationFailed, not 404.
   ['POST   /umbraco/relation a → b',                                [201,   201,   201,   201,   422,   401]],
+  ['POST   /umbraco/relation a → b as a form (text/plain)',         [415,   415,   415,   415,   415,   415]],
   ['DELETE /umbraco/relation/{id}',                                 [200,   200,   200,   200,   404,   401]],
   ['GET    /umbraco/relation/type/links',                           [200,   200,   200,   200,   404,   401]],
   ['GET    /umbraco/relation/type',                                 [200,   200,   200,   200,   H,     401]],
@@ -116,6 +126,12 @@ async function rest(w: World, role: Role, method: string, path: string, json?: u
 async function gql(w: World, role: Role, query: string, variables: Record<string, unknown> = {}, sees?: (data: any) => boolean): Promise<Outcome> {
   const { status, body } = await w.t.graphql(query, variables, w.token(role));
   return graphqlOutcome(status, body, sees);
+}
+/** A write as a plain HTML form on another site would send it, with the browser's cached credentials. */
+async function form(w: World, role: Role, method: string, path: string, type: string, body: string): Promise<Outcome> {
+  const token = w.token(role);
+  const headers: Record<string, string> = { 'content-type': type, origin: 'https://elsewhere.example', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  return restOutcome(await w.t.request(path, { method, headers, body }));
 }
 const accountId = (w: World, role: Exclude<Role, 'anonymous'> | 'other') => w.users[role].user.accountId;
 
@@ -156,6 +172,15 @@ const OPS: Record<string, Op> = {
     await w.relate('favourite', { type: 'USER', key: accountId(w, 'editor') }, { type: 'CONTENT', key: w.a }, w.users.editor.user);
     return gql(w, r, M('deleteRelation', 'RelationInput'), { input: { name: 'favourite', source: userRef(accountId(w, 'editor')), target: content(w.a) } });
   },
+  'GraphQL createRelation endorses space admin → p (public space)': (w, r) =>
+    gql(w, r, M('createRelation', 'RelationInput'), { input: { name: 'endorses', source: userRef(accountId(w, 'spaceAdmin')), target: content(w.p) } }),
+  'GraphQL createRelation endorses space admin → a': (w, r) =>
+    gql(w, r, M('createRelation', 'RelationInput'), { input: { name: 'endorses', source: userRef(accountId(w, 'spaceAdmin')), target: content(w.a) } }),
+  'GraphQL deleteRelation endorses space admin → a': async (w, r) => {
+    await w.relate('endorses', { type: 'USER', key: accountId(w, 'spaceAdmin') }, { type: 'CONTENT', key: w.a });
+    return gql(w, r, M('deleteRelation', 'RelationInput'), { input: { name: 'endorses', source: userRef(accountId(w, 'spaceAdmin')), target: content(w.a) } });
+  },
+  'GraphQL createRelation Favourite (a lookalike) self → p': (w, r) => gql(w, r, M('createRelation', 'RelationInput'), { input: { name: 'Favourite', source: userRef('current'), target: content(w.p) } }),
   'GraphQL createUser': (w, r) => gql(w, r, M('createUser', 'CreateUserInput'), { input: { email: `${w.unique('new')}@example.com`, displayName: 'New' } }),
   'GraphQL createSpace': (w, r) => gql(w, r, M('createSpace', 'CreateSpaceInput'), { input: { key: w.unique('NEW'), name: 'New', public: false } }),
   'GraphQL addSpaceMember PRIV': (w, r) => gql(w, r, M('addSpaceMember', 'AddSpaceMemberInput'), { input: { spaceKey: w.priv, user: accountId(w, 'other'), level: 'VIEW' } }),
@@ -199,6 +224,15 @@ const OPS: Record<string, Op> = {
     await w.relate('favourite', { type: 'USER', key: accountId(w, 'editor') }, { type: 'CONTENT', key: w.a }, w.users.editor.user);
     return rest(w, r, 'DELETE', `/relation/favourite/from/user/${accountId(w, 'editor')}/to/content/${w.a}`);
   },
+  'PUT    /relation/endorses/from/user/{space admin}/to/content/p': (w, r) => rest(w, r, 'PUT', `/relation/endorses/from/user/${accountId(w, 'spaceAdmin')}/to/content/${w.p}`),
+  'DELETE /relation/endorses/from/user/{space admin}/to/content/p': async (w, r) => {
+    await w.relate('endorses', { type: 'USER', key: accountId(w, 'spaceAdmin') }, { type: 'CONTENT', key: w.p });
+    return rest(w, r, 'DELETE', `/relation/endorses/from/user/${accountId(w, 'spaceAdmin')}/to/content/${w.p}`);
+  },
+  'PUT    /relation/Favourite/from/user/current/to/content/p': (w, r) => rest(w, r, 'PUT', `/relation/Favourite/from/user/current/to/content/${w.p}`),
+  'POST   /content in PUB as a form (text/plain)': (w, r) =>
+    form(w, r, 'POST', `${WIKI}/content`, 'text/plain', JSON.stringify({ space: { key: w.pub }, title: w.unique('Forged '), type: 'page' })),
+  'POST   /user/watch/content/p as a form (urlencoded)': (w, r) => form(w, r, 'POST', `${WIKI}/user/watch/content/${w.p}`, 'application/x-www-form-urlencoded', ''),
   'GET    /space?spaceKey=PRIV': (w, r) => rest(w, r, 'GET', `/space?spaceKey=${w.priv}`, undefined, (b) => b.results.some((s: { key: string }) => s.key === w.priv)),
   'GET    /space?favourite=true': (w, r) => rest(w, r, 'GET', '/space?favourite=true'),
   'POST   /space': (w, r) => rest(w, r, 'POST', '/space', { key: w.unique('NEW'), name: 'New' }),
@@ -239,6 +273,8 @@ const OPS: Record<string, Op> = {
   'GET    /umbraco/relation/parent/a': (w, r) => rest(w, r, 'GET', `/umbraco/relation/parent/${w.a}`),
   'GET    /umbraco/relation/child/b': (w, r) => rest(w, r, 'GET', `/umbraco/relation/child/${w.b}`),
   'POST   /umbraco/relation a → b': (w, r) => rest(w, r, 'POST', '/umbraco/relation', { parentId: w.a, childId: w.b, relationTypeAlias: w.unique('new') }),
+  'POST   /umbraco/relation a → b as a form (text/plain)': (w, r) =>
+    form(w, r, 'POST', '/umbraco/relation', 'text/plain', JSON.stringify({ parentId: w.a, childId: w.b, relationTypeAlias: w.unique('new') })),
   'DELETE /umbraco/relation/{id}': async (w, r) => {
     const id = await w.relate(w.unique('gone'), { type: 'CONTENT', key: w.a }, { type: 'CONTENT', key: w.b });
     return rest(w, r, 'DELETE', `/umbraco/relation/${id}`);

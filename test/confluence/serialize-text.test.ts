@@ -174,7 +174,7 @@ describe('relation answers over HTTP', () => {
     await put(dave.token, NAME, `content/${page.quoted}`, `content/${page.edited}`, '?targetStatus=historical&targetVersion=1');
     await put(alice.token, NAME, `content/${page.quoted}`, 'space/TXT');
     await put(alice.token, NAME, 'space/TXT', `user/${zoe.user.accountId}`);
-    await put(alice.token, NAME, `user/${zoe.user.accountId}`, 'space/TXT');
+    await put(zoe.token, NAME, `user/${zoe.user.accountId}`, 'space/TXT');
     await put(alice.token, NAME, 'space/TXT', `content/${page.quoted}`);
     // A deleted creator leaves relationData without createdBy; a deleted author, a version without `by`.
     await deleteUser({ ctx: await viewerCtx(), key: dave.user.accountId });

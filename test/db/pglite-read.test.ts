@@ -207,7 +207,8 @@ describe('the hot reads of the app on PGlite', () => {
         return result;
       },
     };
-    for (const [name, admin] of [['admin', true], ['reader', false], ['writer', false], ['gone', false]] as const) {
+    // `gone` writes relations from the reader, so it is a site admin (only they may act for another user).
+    for (const [name, admin] of [['admin', true], ['reader', false], ['writer', false], ['gone', true]] as const) {
       users[name] = await insertUser(db.prisma, { email: `${name}@hot.example`, displayName: `Hot ${name}`, admin });
     }
     token = (await issueToken(db.prisma, users.reader.id, 'hot')).token;

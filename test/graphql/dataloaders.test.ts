@@ -24,11 +24,12 @@ const QUERY = `query($first: Int) {
 beforeAll(async () => {
   t = await createTestApp();
   reader = await t.account('Reader');
-  const writers = [t.admin, await t.account('Writer A'), await t.account('Writer B'), await t.account('Writer C')];
+  // Site admins: only they may create relations from another user (the reader).
+  const writers = [t.admin, await t.account('Writer A', true), await t.account('Writer B', true), await t.account('Writer C', true)];
   const as = (account: Account) => createContext(t.config, t.db, { id: account.user.id, siteAdmin: account.user.siteAdmin, tokenId: 0 });
   const admin = as(t.admin);
   for (let s = 0; s < 5; s++) await createSpace({ ctx: admin, key: `LOAD${s}`, name: `Load ${s}` });
-  // 201 relations, each target in one of five spaces, created by four different users (none of them the reader).
+  // 201 relations, each target in one of five spaces, created by four different site admins (none of them the reader).
   for (let i = 0; i < 201; i++) {
     const page = await createContent({ ctx: admin, spaceKey: `LOAD${i % 5}`, title: `Page ${i}` });
     await createRelation({

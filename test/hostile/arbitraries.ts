@@ -76,6 +76,16 @@ export const SPECIALS = [
   'current',
   'favourite',
   'watch',
+  'Favourite',
+  'FAVOURITE',
+  'favourit\u0435',
+  'ｆａｖｏｕｒｉｔｅ',
+  ' favourite',
+  'favourite ',
+  'fav\u200bourite',
+  '\u202ewatch',
+  'w\u0430tch',
+  'cafe\u0301',
   'USER',
   'CONTENT',
   'SPACE',
@@ -135,6 +145,42 @@ export const inUrl = (value: string, raw: boolean): string => {
   }
 };
 
+/** Letters TR39's confusables table reads as Latin ones, to build lookalikes of the reserved names. */
+const CONFUSABLE: Record<string, string[]> = {
+  a: ['\u0430', '\u0251', '\u03b1'],
+  c: ['\u0441', '\u03f2', '\u217d'],
+  e: ['\u0435', '\u04bd'],
+  f: ['\u017f'],
+  h: ['\u04bb', '\u0570'],
+  i: ['\u0456', '\u0131', '\u2170', '\u0269'],
+  o: ['\u043e', '\u03bf', '\u0585', '0'],
+  r: ['\u0433', '\u1d26'],
+  u: ['\u057d', '\u028b'],
+  v: ['\u03bd', '\u0475', '\u2174'],
+  w: ['\u0461', '\u051d', '\u1d21', '\u026f'],
+};
+const shifted = (ch: string, base: number) => String.fromCodePoint(ch.codePointAt(0)! - 0x61 + base);
+
+/** A reserved name with each letter kept, capitalised, fullwidth, mathematical bold or swapped for a confusable; never the name itself. */
+export const lookalikeName: fc.Arbitrary<string> = fc
+  .constantFrom('favourite', 'watch')
+  .chain((name) =>
+    fc
+      .tuple(...[...name].map((ch) => fc.constantFrom(ch, ch.toUpperCase(), shifted(ch, 0xff41), shifted(ch, 0x1d41a), ...(CONFUSABLE[ch] ?? []))))
+      .map((letters) => letters.join(''))
+      .filter((lookalike) => lookalike !== name),
+  );
+
+const INVISIBLE = ['\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad', '\u202e', '\u2066', '\u061c', '\u180e', '\u{e0041}', '\u2028'];
+const SPACES = [' ', '\u00a0', '\u3000', '\u2003', '\t'];
+
+/** A name that breaks one text rule: an invisible character inside, whitespace around, or not in NFC. */
+export const malformedName: fc.Arbitrary<string> = fc.oneof(
+  fc.tuple(fc.constantFrom('likes', 'favourite', 'related', 'my relation'), fc.nat(12), fc.constantFrom(...INVISIBLE)).map(([name, at, mark]) => name.slice(0, at) + mark + name.slice(at)),
+  fc.tuple(fc.constantFrom('likes', 'favourite', 'watch'), fc.constantFrom(...SPACES), fc.boolean()).map(([name, space, before]) => (before ? space + name : name + space)),
+  fc.constantFrom('cafe\u0301', 'A\u030a', 'n\u0303o', '\u1100\u1161'),
+);
+
 export const CONTENT_TYPES = [
   'application/json',
   'application/json; charset=utf-8',
@@ -155,6 +201,17 @@ export const CONTENT_TYPES = [
 
 /** Accept headers a GraphQL client sends (none, JSON, the GraphQL response type, SSE, multipart): each has an answer. */
 export const GRAPHQL_ACCEPTS = [undefined, 'application/json', 'application/graphql-response+json', 'text/event-stream', 'multipart/mixed', '*/*'];
+
+/** The content types a plain HTML form or a no-cors fetch can send, in the spellings a browser may use. */
+export const FORM_TYPES = [
+  'application/x-www-form-urlencoded',
+  'application/x-www-form-urlencoded; charset=UTF-8',
+  'multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW',
+  'text/plain',
+  'text/plain;charset=UTF-8',
+  'Text/Plain',
+  'TEXT/PLAIN; charset=utf-8',
+];
 
 /** A header value a client can send (no NUL, CR or LF; one byte per character). */
 export const headerValue: fc.Arbitrary<string> = fc.oneof(

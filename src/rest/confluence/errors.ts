@@ -1,8 +1,10 @@
 // The one place where errors become Confluence's JSON error body and HTTP status.
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { routePath } from 'hono/route';
 import type { Config } from '../../config.js';
 import { RateLimitedError, type DomainError, type ErrorCode } from '../../domain/errors.js';
+import { loggerFor } from '../../observability/log.js';
 import { asDomainError } from '../../services/failures.js';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -56,7 +58,8 @@ export function errorHandler(config: Config) {
     const known = asDomainError(error);
     if (known) return errorResponse(STATUS[known.code], known.message, retryAfter(known));
     if (error instanceof HTTPException && error.status < 500) return errorResponse(error.status, error.message || 'Bad request');
-    if (config.logLevel !== 'silent') console.error(`${c.req.method} ${c.req.path} failed:`, error);
+    // The route template, never the path: the path is the client's input.
+    loggerFor(config).error(`${c.req.method} ${routePath(c)} failed`, error);
     return errorResponse(500, 'Internal server error');
   };
 }

@@ -3,11 +3,12 @@ import { Hono } from 'hono';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/database.js';
 import { NotFoundError } from '../../domain/errors.js';
+import { confluenceXsrfCheck } from '../../http/csrf.js';
 import { contextFor } from '../../services/authentication.js';
 import { registerContent } from './content.js';
 import { renderDocs } from './docs.js';
 import type { Api, ConfluenceEnv } from './env.js';
-import { errorHandler } from './errors.js';
+import { errorHandler, errorResponse } from './errors.js';
 import { linksFor } from './links.js';
 import { registerLongTasks } from './longtask.js';
 import { openApiDocument } from './openapi.js';
@@ -26,6 +27,8 @@ function confluenceApi(config: Config, db: Database, context: string): Api {
   api.get('/openapi.json', (c) => c.json(openApiDocument));
   api.get('/docs', (c) => c.html(renderDocs()));
 
+  // Before authentication: a forged write is refused whatever credentials the browser attached.
+  api.use('*', confluenceXsrfCheck(() => errorResponse(403, 'XSRF check failed')));
   api.use('*', async (c, next) => {
     c.set('links', links);
     c.set('ctx', await contextFor(config, db, c.req.raw.headers));

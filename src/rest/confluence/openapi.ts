@@ -7,7 +7,7 @@ const error = (description: string) => ({ description, ...json(ref('Error')) });
 const ERRORS = {
   '400': error('The request is invalid: a bad entity type, a malformed integer, a negative start, a bad name or body.'),
   '401': error('No valid credentials; carries `WWW-Authenticate`.'),
-  '403': error('The caller may not do this.'),
+  '403': error('The caller may not do this; or a write whose body is a form or plain text lacks `X-Atlassian-Token: no-check` ("XSRF check failed").'),
   '404': error('An entity (or the relation) does not exist or may not be viewed.'),
   '503': error('The database is unavailable.'),
 };
@@ -16,7 +16,7 @@ const path = (name: string, description: string, schema: object = { type: 'strin
 const queryParam = (name: string, description: string, schema: object = { type: 'string' }) => ({ name, in: 'query', description, schema });
 const entityType = { type: 'string', enum: ['user', 'content', 'space'] };
 const relationPath = [
-  path('relationName', 'The relation name (free-form, 1-255 characters).'),
+  path('relationName', 'The relation name: 1-255 characters; a new one must also be NFC, without surrounding whitespace or invisible characters, and no lookalike of favourite or watch.'),
   path('sourceType', 'user, content or space.', entityType),
   path('sourceKey', 'current, an accountId, userKey or username; a content id; a space key.'),
   path('targetType', 'user, content or space.', entityType),
@@ -240,9 +240,17 @@ const parameters = {
   start: queryParam('start', 'Index of the first result.', { type: 'integer', minimum: 0, default: 0 }),
   limit: queryParam('limit', 'Page size; values above 200 are capped to 200 (and echoed); 0 gives an empty page.', { type: 'integer', minimum: 0, default: 25 }),
   cursor: queryParam('cursor', 'Opaque keyset cursor carried by `next` links; keeps deep pages fast.'),
+  noCheck: {
+    name: 'X-Atlassian-Token',
+    in: 'header',
+    description: 'no-check lets a write through whose Content-Type a plain HTML form can send (form-urlencoded, multipart/form-data, text/plain, or none with a body); without it such a write is a 403. JSON writes need no header.',
+    schema: { type: 'string', enum: ['no-check'] },
+  },
 };
 
 const op = (summary: string, params: object[], responses: object, extra: object = {}) => ({ summary, parameters: params, responses: { ...responses, ...ERRORS }, ...extra });
+/** A state-changing operation: it takes the XSRF opt-out header. */
+const write = (summary: string, params: object[], responses: object, extra: object = {}) => op(summary, [...params, param('noCheck')], responses, extra);
 const ok = (schema: string, description = 'OK') => ({ '200': { description, ...json(ref(schema)) } });
 const noContent = (description: string) => ({ '204': { description } });
 
@@ -263,8 +271,8 @@ const paths = {
   },
   '/relation/{relationName}/from/{sourceType}/{sourceKey}/to/{targetType}/{targetKey}': {
     get: op('Find the relation from a source to a target (404 when absent)', [...relationPath, ...selectors, param('expand')], ok('Relation')),
-    put: op('Create the relation, or return the existing one (relationData expanded by default)', [...relationPath, ...selectors, param('expand')], ok('Relation')),
-    delete: op('Delete the relation (204 whether or not it existed)', [...relationPath, ...selectors], noContent('Deleted, or there was nothing to delete')),
+    put: write('Create the relation, or return the existing one (relationData expanded by default)', [...relationPath, ...selectors, param('expand')], ok('Relation')),
+    delete: write('Delete the relation (204 whether or not it existed)', [...relationPath, ...selectors], noContent('Deleted, or there was nothing to delete')),
   },
   '/space': {
     get: op(
@@ -272,14 +280,14 @@ const paths = {
       [queryParam('spaceKey', 'Only these keys (repeat or comma-separate).'), queryParam('type', 'global or personal'), queryParam('status', 'current or archived'), queryParam('favourite', 'true: only spaces the caller favourited', { type: 'boolean' }), ...paging],
       ok('SpaceArray'),
     ),
-    post: op('Create a public space (the caller becomes its admin)', [], ok('Space'), { requestBody: { required: true, ...json(ref('SpaceCreate')) } }),
+    post: write('Create a public space (the caller becomes its admin)', [], ok('Space'), { requestBody: { required: true, ...json(ref('SpaceCreate')) } }),
   },
   '/space/_private': {
-    post: op('Create a private space only its creator can see', [], ok('Space'), { requestBody: { required: true, ...json(ref('SpaceCreate')) } }),
+    post: write('Create a private space only its creator can see', [], ok('Space'), { requestBody: { required: true, ...json(ref('SpaceCreate')) } }),
   },
   '/space/{spaceKey}': {
     get: op('A space by key', [path('spaceKey', 'The space key.')], ok('Space')),
-    delete: op('Delete a space with its content and relations', [path('spaceKey', 'The space key.')], {
+    delete: write('Delete a space with its content and relations', [path('spaceKey', 'The space key.')], {
       '202': { description: 'Deleted; the long task reports it finished', ...json(ref('LongTask')) },
     }),
   },
@@ -290,7 +298,7 @@ const paths = {
       [queryParam('spaceKey', 'Only content of this space.'), queryParam('type', 'page, blogpost, ...'), queryParam('title', 'Exact title.'), queryParam('status', 'current (default), draft, trashed, archived or any.'), ...paging],
       ok('ContentArray'),
     ),
-    post: op('Create content (needs EDIT in the space)', [queryParam('status', 'Initial status (default current).')], ok('Content'), {
+    post: write('Create content (needs EDIT in the space)', [queryParam('status', 'Initial status (default current).')], ok('Content'), {
       requestBody: { required: true, ...json(ref('ContentCreate')) },
     }),
   },
@@ -300,11 +308,11 @@ const paths = {
       [path('id', 'The content id.'), queryParam('status', 'current (default), trashed, draft, archived, historical or any.'), queryParam('version', 'A version number.', { type: 'integer', minimum: 1 })],
       ok('Content'),
     ),
-    put: op('Update title or status; version.number must be the latest + 1', [path('id', 'The content id.'), queryParam('status', 'Accepted and ignored.')], {
+    put: write('Update title or status; version.number must be the latest + 1', [path('id', 'The content id.'), queryParam('status', 'Accepted and ignored.')], {
       ...ok('Content'),
       '409': error('version.number is not the latest version + 1.'),
     }, { requestBody: { required: true, ...json(ref('ContentUpdate')) } }),
-    delete: op('Trash current content (200), or purge trashed content with status=trashed (204)', [path('id', 'The content id.'), queryParam('status', 'trashed: purge')], {
+    delete: write('Trash current content (200), or purge trashed content with status=trashed (204)', [path('id', 'The content id.'), queryParam('status', 'trashed: purge')], {
       ...ok('Content', 'Trashed'),
       ...noContent('Purged'),
     }),
@@ -313,13 +321,13 @@ const paths = {
   '/user/current': { get: op('The caller', [], ok('User')) },
   '/user/watch/content/{contentId}': {
     get: op('Whether the user watches the content', [path('contentId', 'The content id.'), ...userSelector], ok('UserWatch')),
-    post: op('Watch the content', [path('contentId', 'The content id.'), ...userSelector], noContent('Watching')),
-    delete: op('Stop watching the content', [path('contentId', 'The content id.'), ...userSelector], noContent('Not watching')),
+    post: write('Watch the content', [path('contentId', 'The content id.'), ...userSelector], noContent('Watching')),
+    delete: write('Stop watching the content', [path('contentId', 'The content id.'), ...userSelector], noContent('Not watching')),
   },
   '/user/watch/space/{spaceKey}': {
     get: op('Whether the user watches the space', [path('spaceKey', 'The space key.'), ...userSelector], ok('UserWatch')),
-    post: op('Watch the space', [path('spaceKey', 'The space key.'), ...userSelector], noContent('Watching')),
-    delete: op('Stop watching the space', [path('spaceKey', 'The space key.'), ...userSelector], noContent('Not watching')),
+    post: write('Watch the space', [path('spaceKey', 'The space key.'), ...userSelector], noContent('Watching')),
+    delete: write('Stop watching the space', [path('spaceKey', 'The space key.'), ...userSelector], noContent('Not watching')),
   },
 };
 

@@ -1,8 +1,10 @@
 // The Umbraco face's one error mapping: every failure becomes {"error": {"code", "message"}} (seed 003).
 import type { Context } from 'hono';
+import { routePath } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Config } from '../../config.js';
 import { RateLimitedError, ValidationError } from '../../domain/errors.js';
+import { loggerFor } from '../../observability/log.js';
 import { asDomainError } from '../../services/failures.js';
 
 export interface ErrorDetail {
@@ -34,6 +36,9 @@ export const relationTypeNotFound = (alias: string) =>
 export const validationFailed = (details: ErrorDetail[]) =>
   new UmbracoError(422, 'ValidationFailed', 'Validation error occured when trying to save or update the relation.', details);
 
+export const notJson = () =>
+  new UmbracoError(415, 'UnsupportedMediaType', 'The request body must be JSON: send it with Content-Type: application/json.');
+
 export const routeNotFound = () => new UmbracoError(404, 'NotFound', 'The requested resource could not be found.');
 
 /** A domain error as an Umbraco error; `null` for a real bug. */
@@ -61,7 +66,7 @@ function translate(error: unknown): UmbracoError | null {
 
 export function errorResponse(c: Context, error: unknown, config: Config): Response {
   const mapped = translate(error);
-  if (!mapped && config.logLevel !== 'silent') console.error('umbraco: unexpected error', error);
+  if (!mapped) loggerFor(config).error(`umbraco: ${c.req.method} ${routePath(c)} failed`, error);
   const { status, code, message, details } = mapped ?? new UmbracoError(500, 'InternalServerError', 'Internal server error.');
   if (status === 401) c.header('WWW-Authenticate', 'Bearer realm="relation-gateway"');
   if (error instanceof RateLimitedError) c.header('Retry-After', String(error.retryAfterSeconds));

@@ -3,8 +3,9 @@ import { Hono } from 'hono';
 import type { Config } from '../../config.js';
 import type { Ctx } from '../../context.js';
 import type { Database } from '../../db/database.js';
+import { jsonBodiesOnly } from '../../http/csrf.js';
 import { contextFor } from '../../services/authentication.js';
-import { errorResponse, routeNotFound } from './errors.js';
+import { errorResponse, notJson, routeNotFound } from './errors.js';
 import { registerRelationTypes } from './relation-types.js';
 import { registerRelations } from './relations.js';
 
@@ -14,6 +15,8 @@ export function registerUmbraco(app: Hono, { config, db }: { config: Config; db:
   const umbraco = new Hono<UmbracoEnv>();
   const base = `${config.publicUrl}/umbraco`;
   umbraco.onError((error, c) => errorResponse(c, error, config));
+  // Before authentication: a form or text body (what a forged browser request carries) is refused outright.
+  umbraco.use('*', jsonBodiesOnly((c) => errorResponse(c, notJson(), config)));
   // Api-Key, Authorization: Bearer <key> and a bare Authorization: <key> all name the same API token.
   umbraco.use('*', async (c, next) => {
     c.set('ctx', await contextFor(config, db, c.req.raw.headers));

@@ -1,24 +1,45 @@
 // The benchmark data set as SQL (generate_series, deterministic), run as-is on PostgreSQL and PGlite.
+import { createHash } from 'node:crypto';
 
-export const SEED_VERSION = 1;
+export const SEED_VERSION = 2;
 export const USERS = 3_000;
 export const SPACES = 300;
 export const CONTENT = 20_000;
 /** The bench user is user 1; its likes are the benchmarked anchor. */
 export const BENCH_USER_ID = 1;
 export const BENCH_EMAIL = 'bench@bench.example';
+/** Another user with many likes, which the bench user reads by accountId (a stranger's view: some are hidden from it). */
+export const OTHER_USER_ID = 2;
+/** A page many users like (the `to` lists): in space 8, private, of which the bench user is a member. */
+export const POPULAR_CONTENT_ID = 7;
+/** A page with `related` children (the Umbraco parent list): in space 2, public. */
+export const PARENT_CONTENT_ID = 1;
+/** How many contents the parent is `related` to; about 1 in 8 sits in a private space the bench user cannot see. */
+export const RELATED_CHILDREN = 40;
+
+/** The accountId the seed gives user `id` (the same md5 as the SQL below). */
+export const accountIdOf = (id: number) => createHash('md5').update(`account${id}`).digest('hex');
 
 /** How many `likes` the bench user holds: enough for a deep page at 10,000 once permission-filtered. */
 export const benchLikes = (relations: number) => Math.min(12_500, Math.floor(relations * 0.7));
+/** About how many `likes` the other user holds (a few fewer where its rows fall on the bench user's). */
+export const otherLikes = (relations: number) => Math.min(5_000, Math.floor(relations * 0.15));
+/** How many users like the popular page. */
+export const popularLikes = (relations: number) => Math.min(2_000, Math.floor(relations / 20));
 
 /**
  * Space i is private when i % 4 = 0; the bench user is a member of private spaces with i % 8 = 0
- * and not of those with i % 8 = 4, so about 1/8 of its likes are invisible to it.
+ * and not of those with i % 8 = 4, so about 1/8 of the likes it reads are invisible to it.
  */
 export function seedStatements(relations: number): string[] {
+  const popular = popularLikes(relations);
+  const regular = relations - popular - RELATED_CHILDREN;
   const k = benchLikes(relations);
-  const step = Math.max(1, Math.floor(relations / k));
+  const step = Math.max(1, Math.floor(regular / k));
+  const step2 = Math.max(2, Math.floor(regular / otherLikes(relations)));
   const others = USERS - 1;
+  // Users 3.. hold the regular relations, so the other user's pairs never collide with theirs.
+  const crowd = USERS - 2;
   return [
     // Consistent by construction: skip the per-row foreign-key triggers (reset at the end).
     `SET session_replication_role = replica`,
@@ -53,63 +74,36 @@ export function seedStatements(relations: number): string[] {
      SELECT c.id, n, c.title, CASE WHEN n = c.version THEN c.status ELSE 'current' END, '', c.created_by_id,
             c.created_at + n * interval '1 day'
      FROM content c, generate_series(1, 3) n WHERE n <= c.version`,
-    // Relation g belongs to the bench user when g % step = 0 (its j-th like); else to user 2 + g % others,
-    // whose k-th relation targets a distinct content (7919 is prime and does not divide CONTENT).
+    // Relation g (up to `regular`) belongs to the bench user when g % step = 0 (its j-th like), else to the other
+    // user when g % step2 = step2 / 2, else to user 3 + g % crowd, whose r-th relation targets a distinct content
+    // other than the popular page (7919 is prime to 19,999). Then the popular page's likers, then the parent's children.
     `INSERT INTO relations (id, name, source_type, source_id, target_type, target_id, source_user_id, target_content_id,
                             created_by_id, created_at)
      SELECT g, name, 'USER', u, 'CONTENT', t, u, t, u, now() - (${relations} - g) * interval '1 second'
      FROM (
        SELECT g,
-              CASE WHEN bench THEN 'likes' WHEN g % 10 = 3 THEN 'watch' ELSE 'likes' END AS name,
-              CASE WHEN bench THEN ${BENCH_USER_ID} ELSE 2 + g % ${others} END AS u,
+              CASE WHEN bench OR other THEN 'likes' WHEN g % 10 = 3 THEN 'watch' ELSE 'likes' END AS name,
+              CASE WHEN bench THEN ${BENCH_USER_ID} WHEN other THEN ${OTHER_USER_ID} ELSE 3 + g % ${crowd} END AS u,
               CASE WHEN bench THEN 1 + ((g / ${step} - 1)::bigint * 7919) % ${CONTENT}
-                   ELSE 1 + ((g / ${others})::bigint * 7919 + (g % ${others}) * 131) % ${CONTENT} END AS t
-       FROM (SELECT g, g % ${step} = 0 AND g / ${step} <= ${k} AS bench FROM generate_series(1, ${relations}) g) x
+                   WHEN other THEN 1 + ((g / ${step2})::bigint * 7919 + 4999) % ${CONTENT}
+                   ELSE (SELECT x + (x >= ${POPULAR_CONTENT_ID})::int
+                         FROM (SELECT 1 + ((g / ${crowd})::bigint * 7919 + (g % ${crowd}) * 131) % ${CONTENT - 1} AS x) y) END AS t
+       FROM (SELECT g, bench, NOT bench AND g % ${step2} = ${Math.floor(step2 / 2)} AS other
+             FROM (SELECT g, g % ${step} = 0 AND g / ${step} <= ${k} AS bench FROM generate_series(1, ${regular}) g) b) x
      ) r`,
+    `INSERT INTO relations (id, name, source_type, source_id, target_type, target_id, source_user_id, target_content_id,
+                            created_by_id, created_at)
+     SELECT ${regular} + i, 'likes', 'USER', 2 + i, 'CONTENT', ${POPULAR_CONTENT_ID}, 2 + i, ${POPULAR_CONTENT_ID}, 2 + i,
+            now() - (${popular + RELATED_CHILDREN} - i) * interval '1 second'
+     FROM generate_series(1, ${popular}) i`,
+    `INSERT INTO relations (id, name, source_type, source_id, target_type, target_id, source_content_id, target_content_id,
+                            created_by_id, created_at)
+     SELECT ${regular + popular} + j, 'related', 'CONTENT', ${PARENT_CONTENT_ID}, 'CONTENT', t, ${PARENT_CONTENT_ID}, t, 2 + j,
+            now() - (${RELATED_CHILDREN} - j) * interval '1 second'
+     FROM (SELECT j, 1 + (${PARENT_CONTENT_ID} + j * 397) % ${CONTENT} AS t FROM generate_series(1, ${RELATED_CHILDREN}) j) c`,
     ...['users', 'spaces', 'content', 'relations', 'api_tokens'].map(
       (t) => `SELECT setval(pg_get_serial_sequence('${t}', 'id'), GREATEST((SELECT max(id) FROM ${t}), 1))`,
     ),
     `SET session_replication_role = DEFAULT`,
   ];
 }
-
-/** The peers' schema: plain tables and foreign keys, filled from ours. */
-export const PEER_STATEMENTS: string[] = [
-  `SET session_replication_role = replica`,
-  `DROP SCHEMA IF EXISTS peer CASCADE`,
-  `CREATE SCHEMA peer`,
-  `CREATE TABLE peer.users (id int PRIMARY KEY, username text NOT NULL, display_name text NOT NULL, email text NOT NULL, account_id text NOT NULL)`,
-  `CREATE TABLE peer.spaces (id int PRIMARY KEY, key text NOT NULL UNIQUE, name text NOT NULL, public boolean NOT NULL)`,
-  `CREATE TABLE peer.space_members (space_id int NOT NULL REFERENCES peer.spaces, user_id int NOT NULL REFERENCES peer.users, level text NOT NULL, PRIMARY KEY (space_id, user_id))`,
-  `CREATE TABLE peer.content (id int PRIMARY KEY, space_id int NOT NULL REFERENCES peer.spaces, type text NOT NULL, status text NOT NULL,
-     title text NOT NULL, version int NOT NULL, created_by_id int REFERENCES peer.users)`,
-  `CREATE TABLE peer.relations (id int PRIMARY KEY, name text NOT NULL, source_user_id int NOT NULL REFERENCES peer.users,
-     target_content_id int NOT NULL REFERENCES peer.content, created_by_id int REFERENCES peer.users, created_at timestamptz NOT NULL)`,
-  `INSERT INTO peer.users SELECT id, username, display_name, email, account_id FROM users`,
-  `INSERT INTO peer.spaces SELECT id, key, name, public FROM spaces`,
-  `INSERT INTO peer.space_members SELECT space_id, user_id, level::text FROM space_members`,
-  `INSERT INTO peer.content SELECT id, space_id, type, status, title, version, created_by_id FROM content`,
-  `INSERT INTO peer.relations SELECT id, name, source_user_id, target_content_id, created_by_id, created_at
-     FROM relations WHERE source_type = 'USER' AND target_type = 'CONTENT' AND source_version = 0 AND target_version = 0`,
-  `CREATE INDEX ON peer.relations (source_user_id, name, id)`,
-  `CREATE INDEX ON peer.relations (target_content_id)`,
-  `CREATE INDEX ON peer.relations (created_by_id)`,
-  `CREATE INDEX ON peer.content (space_id)`,
-  `CREATE INDEX ON peer.content (created_by_id)`,
-  `CREATE INDEX ON peer.space_members (user_id)`,
-  `SET session_replication_role = DEFAULT`,
-];
-
-/** The limit's one statement: a page of relations with target content, its space and the creator, permission-filtered. */
-export const LIMIT_SQL = `
-  SELECT r.id, r.created_at, c.id AS content_id, c.type, c.status, c.title, c.version,
-         s.id AS space_id, s.key AS space_key, s.name AS space_name,
-         u.id AS user_id, u.account_id, u.username, u.display_name, u.email
-  FROM relations r
-  JOIN content c ON c.id = r.target_content_id
-  JOIN spaces s ON s.id = c.space_id
-  LEFT JOIN users u ON u.id = r.created_by_id
-  WHERE r.name = $1 AND r.source_type = 'USER' AND r.source_id = $2 AND r.source_version = 0
-    AND r.target_type = 'CONTENT' AND r.target_version = 0 AND c.status = 'current' AND r.id > $3
-    AND (s.public OR EXISTS (SELECT 1 FROM space_members m WHERE m.space_id = s.id AND m.user_id = $2))
-  ORDER BY r.id LIMIT $4`;

@@ -1,5 +1,6 @@
 // Seeds the benchmark database (PostgreSQL or a PGlite folder) and issues the bench user's API token.
 // Usage: tsx bench/seed.ts [--relations 100000] [--pglite <dataDir>] [--force]
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,7 +9,9 @@ import pg from 'pg';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { defaultMigrationsDir } from '../src/db/migrations.js';
 import { issueToken } from '../src/services/tokens.js';
-import { BENCH_EMAIL, BENCH_USER_ID, benchLikes, PEER_STATEMENTS, SEED_VERSION, seedStatements } from './data.js';
+import { BENCH_EMAIL, BENCH_USER_ID, benchLikes, SEED_VERSION, seedStatements } from './data.js';
+import { readFixtures, type Fixtures, type Query } from './fixtures.js';
+import { PEER_STATEMENTS } from './peers/schema.js';
 
 export const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/relation_gateway_bench';
 
@@ -20,15 +23,17 @@ export interface Seeded {
   token: string;
   seconds: number;
   reused: boolean;
+  /** The keys the request shapes name. */
+  fixtures: Fixtures;
 }
 
 type Exec = (sql: string) => Promise<unknown>;
-type Query = (sql: string) => Promise<{ rows: Record<string, unknown>[] }>;
 
-/** Same seed, same migrations: the data can be reused. */
+/** Same seed statements, same migrations: the data can be reused. */
 function fingerprint(relations: number, peers: boolean): string {
   const migrations = readdirSync(defaultMigrationsDir()).filter((n) => /^\d/.test(n)).sort().join(',');
-  return JSON.stringify({ v: SEED_VERSION, relations, peers, migrations });
+  const statements = createHash('sha1').update([...seedStatements(relations), ...(peers ? PEER_STATEMENTS : [])].join(';')).digest('hex');
+  return JSON.stringify({ v: SEED_VERSION, relations, peers, migrations, statements });
 }
 
 async function isSeeded(query: Query, print: string): Promise<boolean> {
@@ -101,7 +106,8 @@ export async function seedPostgres(url: string, relations: number, opts: { force
       await client.query('CHECKPOINT').catch(() => log('  (CHECKPOINT refused: not a superuser; the first targets may be slower)'));
     }
     const token = await newToken(db);
-    return { relations, benchLikes: benchLikes(relations), userId: BENCH_USER_ID, email: BENCH_EMAIL, token, seconds: (performance.now() - started) / 1000, reused };
+    const fixtures = await readFixtures((s) => client.query(s));
+    return { relations, benchLikes: benchLikes(relations), userId: BENCH_USER_ID, email: BENCH_EMAIL, token, seconds: (performance.now() - started) / 1000, reused, fixtures };
   } finally {
     await client.end();
     await db.close();
@@ -126,7 +132,8 @@ export async function seedPglite(dataDir: string, relations: number, opts: { for
       await markSeeded((s) => pglite.exec(s), print);
     }
     const token = await newToken(db);
-    return { relations, benchLikes: benchLikes(relations), userId: BENCH_USER_ID, email: BENCH_EMAIL, token, seconds: (performance.now() - started) / 1000, reused };
+    const fixtures = await readFixtures(query);
+    return { relations, benchLikes: benchLikes(relations), userId: BENCH_USER_ID, email: BENCH_EMAIL, token, seconds: (performance.now() - started) / 1000, reused, fixtures };
   } finally {
     await db.close();
   }

@@ -1,32 +1,90 @@
-// The limit: one hand-written SQL statement (prepared, 3 joins, permission filter inside) + node:http + pg.
-// GET /?user=<id>&first=25&after=<relation id>  (the viewer is taken on trust: no authentication cost)
+// The limit: one hand-written SQL statement per request (prepared, the permission filter inside) + node:http + pg.
+// The viewer is taken on trust (no authentication cost). Routes, each answering JSON:
+//   GET    /?user=&first=&after=                  a user's own likes
+//   GET    /from?viewer=&account=&first=          another user's likes, by accountId
+//   GET    /to?viewer=&content=&first=            users who like a content
+//   GET    /parent?viewer=&content=               relations from a content to contents (Umbraco)
+//   GET    /one?viewer=&name=&account=&content=   one relation
+//   PUT    /relation?viewer=&name=&account=&content=
+//   DELETE /relation?viewer=&name=&account=&content=
 import { createServer } from 'node:http';
 import pg from 'pg';
-import { LIMIT_SQL } from '../data.js';
+import { answerCount } from './count.js';
+import * as SQL from './limit-sql.js';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.PG_POOL_MAX) || 10 });
 const port = Number(process.env.PORT) || 4102;
 
-const server = createServer(async (req, res) => {
-  const url = new URL(req.url ?? '/', 'http://limit');
-  const user = Number(url.searchParams.get('user'));
-  const first = Math.min(Number(url.searchParams.get('first') ?? 25), 200);
-  const after = Number(url.searchParams.get('after') ?? 0);
-  if (!Number.isInteger(user) || !Number.isInteger(first) || !Number.isInteger(after)) {
-    res.writeHead(400).end();
-    return;
+type Row = Record<string, any>;
+const run = async (name: keyof typeof SQL, values: unknown[]) => (await pool.query({ name, text: SQL[name], values })).rows as Row[];
+
+const creator = (r: Row) =>
+  r.creator_id === null ? null : { accountId: r.creator_account_id, username: r.creator_username, displayName: r.creator_display_name, email: r.creator_email };
+const withContent = (r: Row) => ({
+  id: r.id,
+  createdAt: r.created_at,
+  target: { id: String(r.content_id), type: r.type, status: r.status, title: r.title, version: r.version, space: { id: r.space_id, key: r.space_key, name: r.space_name } },
+  createdBy: creator(r),
+});
+const withSource = (r: Row) => ({
+  id: r.id,
+  createdAt: r.created_at,
+  source: { accountId: r.account_id, username: r.username, displayName: r.display_name, email: r.email },
+  createdBy: creator(r),
+});
+
+class BadRequest extends Error {}
+
+function int(url: URL, name: string, fallback?: number): number {
+  const raw = url.searchParams.get(name);
+  const value = raw === null ? fallback : Number(raw);
+  if (value === undefined || !Number.isInteger(value)) throw new BadRequest(name);
+  return value;
+}
+
+function text(url: URL, name: string): string {
+  const value = url.searchParams.get(name);
+  if (!value) throw new BadRequest(name);
+  return value;
+}
+
+async function answer(method: string, url: URL): Promise<[number, unknown]> {
+  const first = () => Math.min(int(url, 'first', 25), 200);
+  const write = () => [text(url, 'name'), text(url, 'account'), int(url, 'content'), int(url, 'viewer')];
+  switch (`${method} ${url.pathname}`) {
+    case 'GET /':
+      return [200, { results: (await run('FROM_USER', ['likes', int(url, 'user'), int(url, 'after', 0), first()])).map(withContent) }];
+    case 'GET /from':
+      return [200, { results: (await run('FROM_ACCOUNT', ['likes', text(url, 'account'), int(url, 'viewer'), int(url, 'after', 0), first()])).map(withContent) }];
+    case 'GET /to':
+      return [200, { results: (await run('TO_CONTENT', ['likes', int(url, 'content'), int(url, 'viewer'), int(url, 'after', 0), first()])).map(withSource) }];
+    case 'GET /parent':
+      return [200, { results: await run('PARENT', [int(url, 'content'), int(url, 'viewer')]) }];
+    case 'GET /one': {
+      const [row] = await run('ONE', [text(url, 'name'), text(url, 'account'), int(url, 'content'), int(url, 'viewer')]);
+      return row ? [200, withContent(row)] : [404, { message: 'not found' }];
+    }
+    case 'PUT /relation': {
+      const [row] = await run('PUT', write());
+      return row ? [200, row] : [404, { message: 'not found' }];
+    }
+    case 'DELETE /relation':
+      await run('DELETE', write());
+      return [204, null];
+    default:
+      return [404, { message: 'no such route' }];
   }
+}
+
+const server = createServer(async (req, res) => {
+  if (answerCount(req, res)) return;
   try {
-    const { rows } = await pool.query({ name: 'likes_page', text: LIMIT_SQL, values: ['likes', user, after, first] });
-    const results = rows.map((r) => ({
-      id: r.id,
-      createdAt: r.created_at,
-      target: { id: String(r.content_id), type: r.type, status: r.status, title: r.title, version: r.version, space: { id: r.space_id, key: r.space_key, name: r.space_name } },
-      createdBy: r.user_id === null ? null : { accountId: r.account_id, username: r.username, displayName: r.display_name, email: r.email },
-    }));
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ results }));
+    const [status, body] = await answer(req.method ?? 'GET', new URL(req.url ?? '/', 'http://limit'));
+    if (body === null) res.writeHead(status).end();
+    else res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   } catch (error) {
-    res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
+    const bad = error instanceof BadRequest;
+    res.writeHead(bad ? 400 : 500, { 'content-type': 'text/plain' }).end(bad ? `bad parameter: ${error.message}` : String(error));
   }
 });
 

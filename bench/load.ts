@@ -22,20 +22,29 @@ export interface LoadOptions {
   seconds: number;
 }
 
-function fire(target: Target, opts: LoadOptions) {
+/** Loads the target for `seconds`; a target with `vary` builds every request anew. */
+export function fire(target: Target, opts: LoadOptions): Promise<autocannon.Result> {
+  const common = { connections: opts.connections, duration: opts.seconds };
+  if (!target.vary) return autocannon({ ...common, url: target.url, method: target.method, headers: target.headers, body: target.body });
+  const vary = target.vary;
   return autocannon({
-    url: target.url,
-    method: target.method,
-    headers: target.headers,
-    body: target.body,
-    connections: opts.connections,
-    duration: opts.seconds,
+    ...common,
+    url: new URL(target.url).origin,
+    requests: [
+      {
+        method: target.method,
+        headers: target.headers,
+        setupRequest: (request) => {
+          const { path, body } = vary();
+          return { ...request, path, ...(body === undefined ? {} : { body }) };
+        },
+      },
+    ],
   });
 }
 
-/** A short unmeasured warm-up (JIT, pools, plan caches), then the measured run; `pid`: the server whose CPU time is counted. */
-export async function load(target: Target, opts: LoadOptions & { warmupSeconds: number }, pid?: number): Promise<LoadResult> {
-  if (opts.warmupSeconds > 0) await fire(target, { ...opts, seconds: opts.warmupSeconds });
+/** The measured run (no warm-up: the caller warms up); `pid`: the server whose CPU time is counted. */
+export async function load(target: Target, opts: LoadOptions, pid?: number): Promise<LoadResult> {
   const cpuBefore = pid ? cpuMs(pid) : NaN;
   const r = await fire(target, opts);
   const cpu = pid ? cpuMs(pid) - cpuBefore : NaN;

@@ -55,15 +55,24 @@ const SQL = {
   },
 } as const;
 
+/** No write pairs in either table; VACUUM so the freed space and visibility map are as after the seed. */
+async function clear(pool: pg.Pool): Promise<void> {
+  for (const table of ['relations', 'peer.relations'] as const) {
+    await pool.query(SQL[table].empty, [[...PRESENT, ...ABSENT]]);
+    await pool.query(`VACUUM ANALYZE ${table}`);
+  }
+}
+
 export class Writes {
   private constructor(
     private readonly pool: pg.Pool,
     readonly contents: number[],
   ) {}
 
-  /** Every content the bench user may relate to: current, in a space it may view. */
+  /** Every content the bench user may relate to: current, in a space it may view. Starts from tables without write pairs. */
   static async open(databaseUrl: string): Promise<Writes> {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+    await clear(pool);
     const { rows } = await pool.query<{ id: number }>(
       `SELECT c.id FROM content c JOIN spaces s ON s.id = c.space_id WHERE c.status = 'current' AND ${VISIBLE_TO_BENCH} ORDER BY c.id`,
     );
@@ -98,7 +107,9 @@ export class Writes {
     return null;
   }
 
-  close(): Promise<void> {
-    return this.pool.end();
+  /** Removes the write pairs again, so the data set is the seed's for the next run. */
+  async close(): Promise<void> {
+    await clear(this.pool);
+    await this.pool.end();
   }
 }

@@ -10,6 +10,11 @@ export const BENCH_USER_ID = 1;
 export const BENCH_EMAIL = 'bench@bench.example';
 /** Another user with many likes, which the bench user reads by accountId (a stranger's view: some are hidden from it). */
 export const OTHER_USER_ID = 2;
+/**
+ * The user the write shapes write as (each user writes only their own relations). Not the bench user, whose
+ * reads would otherwise see its statistics and lists change under the writes: a user in the middle of the crowd.
+ */
+export const WRITER_USER_ID = 1_500;
 /** A page many users like (the `to` lists): in space 8, private, of which the bench user is a member. */
 export const POPULAR_CONTENT_ID = 7;
 /** A page with `related` children (the Umbraco parent list): in space 2, public. */

@@ -87,7 +87,7 @@ export function postgraphileTarget(base: string, viewer: number, question: Quest
       headers,
       vary: () => {
         const pair = next();
-        const variables = { viewer, name: pair.name, account: f.benchAccountId, content: pair.content };
+        const variables = { viewer, name: pair.name, account: f.writerAccountId, content: pair.content };
         return { path: '/graphql', body: JSON.stringify({ query: put ? POSTGRAPHILE_PUT : POSTGRAPHILE_REMOVE, variables }) };
       },
       status: 200,
@@ -126,7 +126,7 @@ export function limitTarget(base: string, viewer: number, question: Question, f:
       method: put ? 'PUT' : 'DELETE',
       vary: () => {
         const { name, content } = next();
-        return { path: `/relation?viewer=${viewer}&name=${encodeURIComponent(name)}&account=${f.benchAccountId}&content=${content}` };
+        return { path: `/relation?viewer=${viewer}&name=${encodeURIComponent(name)}&account=${f.writerAccountId}&content=${content}` };
       },
       status: put ? 200 : 204,
       check: (json) => (put ? [(json as Json).name, String((json as Json).target_id)] : []),

@@ -44,6 +44,8 @@ export interface RoundsContext {
   pidOf(server: Server): number | undefined;
   say(line: string): void;
   failures: string[];
+  /** Run after each round (the writes' cleanup). */
+  afterRound?: () => Promise<void>;
 }
 
 export function median(values: number[]): number {
@@ -81,6 +83,7 @@ export async function runRounds(shapes: Shape[], ctx: RoundsContext): Promise<Ro
         if (r.rss) rss.set(target.key, mergeRss(rss.get(target.key), r.rss));
       }
     }
+    await ctx.afterRound?.();
   }
   const agreement: Record<string, string> = {};
   for (const [question, pages] of answers) {

@@ -121,14 +121,14 @@ async function main() {
 
   const seeded: Seeded = await seedPostgres(databaseUrl, relations, { force, log: say });
   say(`seeded in ${seeded.seconds.toFixed(1)} s${seeded.reused ? ' (data reused)' : ''}`);
-  const viewer: Viewer = { userId: seeded.userId, email: seeded.email, token: seeded.token, fixtures: seeded.fixtures };
+  const viewer: Viewer = { userId: seeded.userId, email: seeded.email, token: seeded.token, fixtures: seeded.fixtures, writer: seeded.writer };
 
   const [ours, graphile, limitPeer] = await Promise.all([started(startOurs({ databaseUrl })), started(startPostgraphile(databaseUrl)), started(startLimit(databaseUrl))]);
   const anyWrites = [...selection.keys()].some((q) => ['putExisting', 'putNew', 'delete'].includes(q));
   const writes = anyWrites ? await Writes.open(databaseUrl) : undefined;
   const shapes = buildShapes(selection, { ours: ours?.url, postgraphile: graphile?.url, limit: limitPeer?.url }, viewer, writes);
   const pids = { ours: ours?.process.pid, postgraphile: graphile?.process.pid, limit: limitPeer?.process.pid };
-  const outcome = await runRounds(shapes, { rounds, load, pidOf: (s) => pids[s], say, failures });
+  const outcome = await runRounds(shapes, { rounds, load, pidOf: (s) => pids[s], say, failures, afterRound: writes && (() => writes.settle()) });
 
   const statements = await statementCounts(shapes, viewer);
   await Promise.all([stop(graphile), stop(limitPeer)]);

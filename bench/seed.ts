@@ -9,7 +9,7 @@ import pg from 'pg';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { defaultMigrationsDir } from '../src/db/migrations.js';
 import { issueToken } from '../src/services/tokens.js';
-import { BENCH_EMAIL, BENCH_USER_ID, benchLikes, SEED_VERSION, seedStatements } from './data.js';
+import { BENCH_EMAIL, BENCH_USER_ID, benchLikes, SEED_VERSION, seedStatements, WRITER_USER_ID } from './data.js';
 import { readFixtures, type Fixtures, type Query } from './fixtures.js';
 import { PEER_STATEMENTS } from './peers/schema.js';
 
@@ -25,6 +25,8 @@ export interface Seeded {
   reused: boolean;
   /** The keys the request shapes name. */
   fixtures: Fixtures;
+  /** The user the write shapes write as, with a fresh token. */
+  writer: { userId: number; email: string; token: string };
 }
 
 type Exec = (sql: string) => Promise<unknown>;
@@ -60,9 +62,14 @@ async function markSeeded(exec: Exec, print: string): Promise<void> {
   await exec(`INSERT INTO bench.meta VALUES ('${print.replaceAll("'", "''")}')`);
 }
 
-async function newToken(db: Database): Promise<string> {
-  await db.prisma.apiToken.deleteMany({ where: { userId: BENCH_USER_ID } });
-  return (await issueToken(db.prisma, BENCH_USER_ID, 'bench')).token;
+async function newToken(db: Database, userId = BENCH_USER_ID): Promise<string> {
+  await db.prisma.apiToken.deleteMany({ where: { userId } });
+  return (await issueToken(db.prisma, userId, 'bench')).token;
+}
+
+async function writer(db: Database): Promise<Seeded['writer']> {
+  const user = await db.prisma.user.findUniqueOrThrow({ where: { id: WRITER_USER_ID } });
+  return { userId: user.id, email: user.email, token: await newToken(db, user.id) };
 }
 
 export async function createDatabaseIfMissing(url: string): Promise<void> {
@@ -107,7 +114,7 @@ export async function seedPostgres(url: string, relations: number, opts: { force
     }
     const token = await newToken(db);
     const fixtures = await readFixtures((s) => client.query(s));
-    return { relations, benchLikes: benchLikes(relations), userId: BENCH_USER_ID, email: BENCH_EMAIL, token, seconds: (performance.now() - started) / 1000, reused, fixtures };
+    return { relations, benchLikes: benchLikes(relations), userId: BENCH_USER_ID, email: BENCH_EMAIL, token, seconds: (performance.now() - started) / 1000, reused, fixtures, writer: await writer(db) };
   } finally {
     await client.end();
     await db.close();
@@ -133,7 +140,7 @@ export async function seedPglite(dataDir: string, relations: number, opts: { for
     }
     const token = await newToken(db);
     const fixtures = await readFixtures(query);
-    return { relations, benchLikes: benchLikes(relations), userId: BENCH_USER_ID, email: BENCH_EMAIL, token, seconds: (performance.now() - started) / 1000, reused, fixtures };
+    return { relations, benchLikes: benchLikes(relations), userId: BENCH_USER_ID, email: BENCH_EMAIL, token, seconds: (performance.now() - started) / 1000, reused, fixtures, writer: await writer(db) };
   } finally {
     await db.close();
   }

@@ -54,11 +54,13 @@ export interface Bases {
   limit?: string;
 }
 
+/** Who asks: the bench user reads, the writer writes (each with its token). */
 export interface Viewer {
   userId: number;
   email: string;
   token: string;
   fixtures: Fixtures;
+  writer: { userId: number; email: string; token: string };
 }
 
 const tableOf = (server: Server): WriteTable => (server === 'postgraphile' ? 'peer.relations' : 'relations');
@@ -76,9 +78,10 @@ function writeShape(question: WriteKind, bases: Bases, v: Viewer, writes: Writes
   let pool: WritePool = writes.pairs(question);
   const next = () => pool.next();
   const targets: Target[] = [];
-  if (bases.ours && keys.length) targets.push(ourWrite(bases.ours, v.email, v.token, v.fixtures, question, next));
-  if (bases.postgraphile) targets.push(postgraphileTarget(bases.postgraphile, v.userId, question, v.fixtures, next));
-  if (bases.limit) targets.push(limitTarget(bases.limit, v.userId, question, v.fixtures, next));
+  const w = v.writer;
+  if (bases.ours && keys.length) targets.push(ourWrite(bases.ours, w.email, w.token, v.fixtures, question, next));
+  if (bases.postgraphile) targets.push(postgraphileTarget(bases.postgraphile, w.userId, question, v.fixtures, next));
+  if (bases.limit) targets.push(limitTarget(bases.limit, w.userId, question, v.fixtures, next));
   return {
     question,
     kind: 'write',

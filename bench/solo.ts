@@ -99,7 +99,7 @@ async function paired(a: On, b: On, targetsOf: (on: On) => Promise<Target[]>, ct
 }
 
 const readTargets = (keys: string[]) => async (on: On) => {
-  const all = ourReadTargets(on.child.url, { userId: on.seeded.userId, email: on.seeded.email, token: on.seeded.token, fixtures: on.seeded.fixtures });
+  const all = ourReadTargets(on.child.url, { userId: on.seeded.userId, email: on.seeded.email, token: on.seeded.token, fixtures: on.seeded.fixtures, writer: on.seeded.writer });
   return keys.flatMap((k) => (all[k] ? [all[k]] : []));
 };
 
@@ -176,7 +176,7 @@ export async function profileRuns(
       const ours = await ctx.started(startOurs({ databaseUrl, profileDir: dir }, `ours profiled (${key})`));
       if (!ours) continue;
       ctx.say(`profiling ${key}:`);
-      const viewer = { userId: seeded.userId, email: seeded.email, token: seeded.token, fixtures: seeded.fixtures };
+      const viewer = { userId: seeded.userId, email: seeded.email, token: seeded.token, fixtures: seeded.fixtures, writer: seeded.writer };
       const [shape] = buildShapes(new Map([[question, [key]]]), { ours: ours.url }, viewer, writes);
       const target = shape?.targets.find((t) => t.key === key);
       if (shape && target) await shape.prepare?.(target);

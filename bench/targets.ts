@@ -185,8 +185,8 @@ export function ourReads(base: string, email: string, token: string, f: Fixtures
   };
 }
 
-/** The path of a write of the bench user's relation to a content. */
-const writePath = (f: Fixtures, pair: WritePair) => `/wiki/rest/api/relation/${pair.name}/from/user/${f.benchAccountId}/to/content/${pair.content}`;
+/** The path of a write of the writer's relation to a content. */
+const writePath = (f: Fixtures, pair: WritePair) => `/wiki/rest/api/relation/${pair.name}/from/user/${f.writerAccountId}/to/content/${pair.content}`;
 
 /** A PUT or DELETE per request, each of the pair `next` gives. */
 export function ourWrite(base: string, email: string, token: string, f: Fixtures, kind: 'putExisting' | 'putNew' | 'delete', next: () => WritePair): Target {

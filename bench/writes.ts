@@ -1,18 +1,18 @@
-// The write shapes' relations: the bench user's relations of names of their own (so the read shapes' rows and
-// pages are never touched), to every content it may view. Before each load the harness puts the table of the
+// The write shapes' relations: the writer's relations (data.ts, WRITER_USER_ID) of names of their own, to every
+// content it may view, so the read shapes' rows, pages and statistics are never touched. Before each load the harness puts the table of the
 // server under test in the state the shape needs; after it, checks that every answered request did its work.
 //   PUT of an existing relation: cycles through relations that exist (the "present" names);
 //   PUT of a new relation:       each request a pair that does not exist yet (the "absent" names, emptied first);
 //   DELETE:                      each request an existing relation (the "present" names, refilled first).
 import pg from 'pg';
-import { BENCH_USER_ID } from './data.js';
-import { VISIBLE_TO_BENCH } from './fixtures.js';
+import { WRITER_USER_ID } from './data.js';
+import { visibleTo } from './fixtures.js';
 
 export type WriteKind = 'putExisting' | 'putNew' | 'delete';
 /** Ours and the limit write our `relations`; PostGraphile writes `peer.relations`. */
 export type WriteTable = 'relations' | 'peer.relations';
 
-const names = (prefix: string) => [1, 2, 3, 4].map((n) => `${prefix}-${n}`);
+const names = (prefix: string) => [1, 2, 3].map((n) => `${prefix}-${n}`);
 const PRESENT = names('bookmark');
 const ABSENT = names('new-bookmark');
 
@@ -42,25 +42,35 @@ export class WritePool {
 const SQL = {
   relations: {
     fill: `INSERT INTO relations (name, source_type, source_id, target_type, target_id, source_user_id, target_content_id, created_by_id)
-           SELECT n, 'USER', ${BENCH_USER_ID}, 'CONTENT', c, ${BENCH_USER_ID}, c, ${BENCH_USER_ID}
+           SELECT n, 'USER', ${WRITER_USER_ID}, 'CONTENT', c, ${WRITER_USER_ID}, c, ${WRITER_USER_ID}
            FROM unnest($1::text[]) n, unnest($2::int[]) c ON CONFLICT DO NOTHING`,
-    empty: `DELETE FROM relations WHERE name = ANY($1) AND source_type = 'USER' AND source_id = ${BENCH_USER_ID}`,
-    count: `SELECT count(*)::int AS n FROM relations WHERE name = ANY($1) AND source_type = 'USER' AND source_id = ${BENCH_USER_ID}`,
+    empty: `DELETE FROM relations WHERE name = ANY($1) AND source_type = 'USER' AND source_id = ${WRITER_USER_ID}`,
+    count: `SELECT count(*)::int AS n FROM relations WHERE name = ANY($1) AND source_type = 'USER' AND source_id = ${WRITER_USER_ID}`,
   },
   'peer.relations': {
     fill: `INSERT INTO peer.relations (name, source_user_id, target_content_id, created_by_id)
-           SELECT n, ${BENCH_USER_ID}, c, ${BENCH_USER_ID} FROM unnest($1::text[]) n, unnest($2::int[]) c ON CONFLICT DO NOTHING`,
-    empty: `DELETE FROM peer.relations WHERE name = ANY($1) AND source_user_id = ${BENCH_USER_ID}`,
-    count: `SELECT count(*)::int AS n FROM peer.relations WHERE name = ANY($1) AND source_user_id = ${BENCH_USER_ID}`,
+           SELECT n, ${WRITER_USER_ID}, c, ${WRITER_USER_ID} FROM unnest($1::text[]) n, unnest($2::int[]) c ON CONFLICT DO NOTHING`,
+    empty: `DELETE FROM peer.relations WHERE name = ANY($1) AND source_user_id = ${WRITER_USER_ID}`,
+    count: `SELECT count(*)::int AS n FROM peer.relations WHERE name = ANY($1) AND source_user_id = ${WRITER_USER_ID}`,
   },
 } as const;
 
-/** No write pairs in either table; VACUUM so the freed space and visibility map are as after the seed. */
+const TABLES = ['relations', 'peer.relations'] as const;
+
+/** No write pairs in either table; VACUUM ANALYZE so space, visibility map and statistics are the seed's. */
 async function clear(pool: pg.Pool): Promise<void> {
-  for (const table of ['relations', 'peer.relations'] as const) {
+  for (const table of TABLES) {
     await pool.query(SQL[table].empty, [[...PRESENT, ...ABSENT]]);
     await pool.query(`VACUUM ANALYZE ${table}`);
   }
+}
+
+/**
+ * Autovacuum off on both tables while the writes run: its ANALYZE would count the write pairs (tens of thousands
+ * of rows of one user and a few names), and the reads' plans would then change from round to round.
+ */
+async function autovacuum(pool: pg.Pool, on: boolean): Promise<void> {
+  for (const table of TABLES) await pool.query(`ALTER TABLE ${table} ${on ? 'RESET (autovacuum_enabled)' : 'SET (autovacuum_enabled = off)'}`);
 }
 
 export class Writes {
@@ -69,12 +79,13 @@ export class Writes {
     readonly contents: number[],
   ) {}
 
-  /** Every content the bench user may relate to: current, in a space it may view. Starts from tables without write pairs. */
+  /** Every content the writer may relate to: current, in a space it may view. Starts from tables without write pairs. */
   static async open(databaseUrl: string): Promise<Writes> {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+    await autovacuum(pool, false);
     await clear(pool);
     const { rows } = await pool.query<{ id: number }>(
-      `SELECT c.id FROM content c JOIN spaces s ON s.id = c.space_id WHERE c.status = 'current' AND ${VISIBLE_TO_BENCH} ORDER BY c.id`,
+      `SELECT c.id FROM content c JOIN spaces s ON s.id = c.space_id WHERE c.status = 'current' AND ${visibleTo(WRITER_USER_ID)} ORDER BY c.id`,
     );
     return new Writes(pool, rows.map((r) => r.id));
   }
@@ -107,9 +118,15 @@ export class Writes {
     return null;
   }
 
+  /** Between rounds: VACUUM (not ANALYZE) what the writes left behind, as autovacuum would, so the reads meet no dead rows. */
+  async settle(): Promise<void> {
+    for (const table of TABLES) await this.pool.query(`VACUUM ${table}`);
+  }
+
   /** Removes the write pairs again, so the data set is the seed's for the next run. */
   async close(): Promise<void> {
     await clear(this.pool);
+    await autovacuum(this.pool, true);
     await this.pool.end();
   }
 }

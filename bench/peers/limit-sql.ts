@@ -20,15 +20,17 @@ export const FROM_USER = `
     AND ${visible('s', '$2')}
   ORDER BY r.id LIMIT $4`;
 
-/** Another user's relations by accountId: $1 name, $2 accountId, $3 viewer, $4 after id, $5 limit. */
+/**
+ * Another user's relations by accountId: $1 name, $2 accountId, $3 viewer, $4 after id, $5 limit. The user id as a
+ * scalar subquery: joined instead, the plan sorted all of the user's relations (thousands) to return 25.
+ */
 export const FROM_ACCOUNT = `
   SELECT r.id, r.created_at, ${contentEnd}, ${creator}
-  FROM users a
-  JOIN relations r ON r.source_id = a.id
+  FROM relations r
   JOIN content c ON c.id = r.target_content_id
   JOIN spaces s ON s.id = c.space_id
   LEFT JOIN users cu ON cu.id = r.created_by_id
-  WHERE a.account_id = $2 AND r.name = $1 AND r.source_type = 'USER' AND r.source_version = 0
+  WHERE r.source_id = (SELECT a.id FROM users a WHERE a.account_id = $2) AND r.name = $1 AND r.source_type = 'USER' AND r.source_version = 0
     AND r.target_type = 'CONTENT' AND r.target_version = 0 AND c.status = 'current' AND r.id > $4
     AND ${visible('s', '$3')}
   ORDER BY r.id LIMIT $5`;

@@ -12,7 +12,7 @@ export type WriteKind = 'putExisting' | 'putNew' | 'delete';
 /** Ours and the limit write our `relations`; PostGraphile writes `peer.relations`. */
 export type WriteTable = 'relations' | 'peer.relations';
 
-const names = (prefix: string) => [1, 2, 3].map((n) => `${prefix}-${n}`);
+const names = (prefix: string) => [1, 2, 3, 4, 5].map((n) => `${prefix}-${n}`);
 const PRESENT = names('bookmark');
 const ABSENT = names('new-bookmark');
 

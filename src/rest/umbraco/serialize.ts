@@ -1,4 +1,4 @@
-// Relations and relation types in the HAL shapes of seed 003, with absolute links from PUBLIC_URL.
+// Relations and relation types in the HAL shapes of the Umbraco contract (docs/umbraco.md), with absolute links from PUBLIC_URL.
 import { v5 as uuidv5 } from 'uuid';
 import type { RelationRow, RelationNameSummary } from '../../services/relations.js';
 

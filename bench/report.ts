@@ -121,7 +121,7 @@ function summaryTable(r: Results): string[] {
 }
 
 function scaleTable(r: Results): string[] {
-  if (!r.scale || r.scale.length !== 2) return [];
+  if (r.scale?.length !== 2) return [];
   const [small, big] = r.scale;
   const keys = [...new Set([...small.results, ...big.results].map((s) => s.key))];
   const lines = [

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { z } from 'zod';
 
 export interface Config {
   port: number;
@@ -31,24 +32,29 @@ export class ConfigError extends Error {}
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return Number(raw);
-}
+// An empty variable means the same as an unset one: its default.
+const unset = <T extends z.ZodType>(schema: T) => z.preprocess((raw) => (raw === '' ? undefined : raw), schema);
 
-function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
-}
+const integer = (name: string, fallback: number, min: number, max: number) =>
+  unset(
+    z
+      .string()
+      .refine((raw) => /^\d+$/.test(raw) && Number(raw) >= min && Number(raw) <= max, {
+        error: (issue) => `${name} must be an integer from ${min} to ${max}, got "${issue.input}"`,
+      })
+      .transform(Number)
+      .default(fallback),
+  );
+
+const flag = (name: string, fallback: boolean) =>
+  unset(
+    z
+      .stringbool({ truthy: ['1', 'true', 'yes', 'on'], falsy: ['0', 'false', 'no', 'off'], error: (issue) => `${name} must be true or false, got "${issue.input}"` })
+      .default(fallback),
+  );
 
 // Browsers send an origin serialized (lowercase, no default port, no path), so only that form can ever match.
+// zod's url() accepts any URL, so the exact-origin test stays ours.
 function exactOrigin(entry: string): true | string {
   if (entry.includes('*')) return 'patterns are not supported: list each origin';
   if (!URL.canParse(entry)) return 'it is not a URL';
@@ -57,48 +63,70 @@ function exactOrigin(entry: string): true | string {
   return origin === entry || `did you mean "${origin}"?`;
 }
 
-function corsOrigins(env: NodeJS.ProcessEnv): CorsConfig {
-  const raw = env.CORS_ORIGINS?.trim();
-  if (!raw) return { origins: [], anyOrigin: true };
-  if (raw === 'none') return { origins: [], anyOrigin: false };
-  const entries = raw.split(',').map((entry) => entry.trim());
-  const origins = entries.filter((entry) => entry !== '*');
-  for (const entry of origins) {
-    const verdict = exactOrigin(entry);
-    if (verdict !== true) {
-      throw new ConfigError(
-        `CORS_ORIGINS entry "${entry}" is not an exact origin such as https://app.example or http://localhost:5173 (${verdict}); ` +
-          'list origins separated by commas, add * for any other origin without credentials, or set none alone',
-      );
+const corsOrigins = z
+  .string()
+  .optional()
+  .transform((value, ctx): CorsConfig => {
+    const raw = value?.trim();
+    if (!raw) return { origins: [], anyOrigin: true };
+    if (raw === 'none') return { origins: [], anyOrigin: false };
+    const entries = raw.split(',').map((entry) => entry.trim());
+    const origins = entries.filter((entry) => entry !== '*');
+    for (const entry of origins) {
+      const verdict = exactOrigin(entry);
+      if (verdict !== true) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            `CORS_ORIGINS entry "${entry}" is not an exact origin such as https://app.example or http://localhost:5173 (${verdict}); ` +
+            'list origins separated by commas, add * for any other origin without credentials, or set none alone',
+        });
+        return z.NEVER;
+      }
     }
-  }
-  return { origins: [...new Set(origins)], anyOrigin: entries.includes('*') };
-}
+    return { origins: [...new Set(origins)], anyOrigin: entries.includes('*') };
+  });
 
+const environment = z.object({
+  PORT: integer('PORT', 4000, 0, 65535),
+  HOST: unset(z.string().default('127.0.0.1')),
+  DATABASE_URL: unset(z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://').optional()),
+  DATA_DIR: unset(z.string().default('./data')),
+  PUBLIC_URL: unset(z.string().optional()),
+  LOG_LEVEL: unset(z.string().default('info')).pipe(
+    z
+      .string()
+      .toLowerCase()
+      .pipe(z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })),
+  ),
+  RATE_LIMIT: integer('RATE_LIMIT', 0, 0, 1_000_000),
+  DEMO: flag('DEMO', true),
+  GRAPHIQL: flag('GRAPHIQL', true),
+  INTROSPECTION: flag('INTROSPECTION', true),
+  BODY_LIMIT: integer('BODY_LIMIT', 1_048_576, 1024, 100 * 1_048_576),
+  ADMIN_EMAIL: unset(z.string().default('admin@example.com')),
+  CORS_ORIGINS: corsOrigins,
+});
+
+/** The environment as a typed config; every invalid variable is named in one ConfigError. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const port = integer(env, 'PORT', 4000, 0, 65535);
-  const host = env.HOST || '127.0.0.1';
-  const databaseUrl = env.DATABASE_URL || undefined;
-  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
-  }
-  const logLevel = (env.LOG_LEVEL || 'info').toLowerCase() as Config['logLevel'];
-  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
-  const rate = integer(env, 'RATE_LIMIT', 0, 0, 1_000_000);
-  const publicUrl = (env.PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  const parsed = environment.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  const vars = parsed.data;
+  const host = vars.HOST;
   return {
-    port,
+    port: vars.PORT,
     host,
-    databaseUrl,
-    dataDir: resolve(env.DATA_DIR || './data'),
-    publicUrl,
-    logLevel,
-    demo: flag(env, 'DEMO', true),
-    rateLimit: rate > 0 ? rate : undefined,
-    graphiql: flag(env, 'GRAPHIQL', true),
-    introspection: flag(env, 'INTROSPECTION', true),
-    bodyLimit: integer(env, 'BODY_LIMIT', 1_048_576, 1024, 100 * 1_048_576),
-    adminEmail: env.ADMIN_EMAIL || 'admin@example.com',
-    cors: corsOrigins(env),
+    databaseUrl: vars.DATABASE_URL,
+    dataDir: resolve(vars.DATA_DIR),
+    publicUrl: (vars.PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${vars.PORT}`).replace(/\/+$/, ''),
+    logLevel: vars.LOG_LEVEL,
+    demo: vars.DEMO,
+    rateLimit: vars.RATE_LIMIT > 0 ? vars.RATE_LIMIT : undefined,
+    graphiql: vars.GRAPHIQL,
+    introspection: vars.INTROSPECTION,
+    bodyLimit: vars.BODY_LIMIT,
+    adminEmail: vars.ADMIN_EMAIL,
+    cors: vars.CORS_ORIGINS,
   };
 }

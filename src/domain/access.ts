@@ -28,8 +28,4 @@ export function hasLevel(viewer: Viewer, space: SpaceAccess, needed: Level): boo
   return level !== null && RANK[level] >= RANK[needed];
 }
 
-export const canViewSpace = (viewer: Viewer, space: SpaceAccess) => hasLevel(viewer, space, 'VIEW');
-export const canEditIn = (viewer: Viewer, space: SpaceAccess) => hasLevel(viewer, space, 'EDIT');
-export const canAdminister = (viewer: Viewer, space: SpaceAccess) => hasLevel(viewer, space, 'ADMIN');
-
 export const LEVELS: Level[] = ['VIEW', 'EDIT', 'ADMIN'];

@@ -1,6 +1,7 @@
 import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
+import { GraphQLDateTimeISO } from 'graphql-scalars';
 import type { Ctx } from '../context.js';
 
 export const builder = new SchemaBuilder<{
@@ -23,15 +24,8 @@ export const builder = new SchemaBuilder<{
   errors: { defaultTypes: [] },
 });
 
-builder.scalarType('DateTime', {
-  description: 'An ISO-8601 date and time in UTC',
-  serialize: (value) => value.toISOString(),
-  parseValue: (value) => {
-    const date = typeof value === 'string' ? new Date(value) : new Date(NaN);
-    if (Number.isNaN(date.getTime())) throw new TypeError('DateTime must be an ISO-8601 string');
-    return date;
-  },
-});
+// On the wire as today: toISOString() of a Date (graphql-scalars' DateTime would hand the Date itself to the JSON writer).
+builder.addScalarType('DateTime', GraphQLDateTimeISO, { description: 'An ISO-8601 date and time in UTC' });
 
 builder.queryType({});
 builder.mutationType({});

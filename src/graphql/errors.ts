@@ -3,7 +3,7 @@
 import { createGraphQLError, maskError as yogaMaskError } from 'graphql-yoga';
 import type { GraphQLError } from 'graphql';
 import { PothosValidationError } from '@pothos/core';
-import { DomainError, RateLimitedError, ValidationError } from '../domain/errors.js';
+import { type DomainError, RateLimitedError, ValidationError } from '../domain/errors.js';
 import { asDomainError } from '../services/failures.js';
 
 // By name, not instanceof: tests load graphql twice (ESM and CommonJS builds).

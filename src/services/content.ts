@@ -1,5 +1,5 @@
 import type { Ctx } from '../context.js';
-import type { Content, ContentVersion, Space } from '../generated/prisma/client.js';
+import type { Content, Space } from '../generated/prisma/client.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { contentSelector, parseContentStatus, parseContentType, type ContentStatus } from '../domain/entities.js';
 import { validateText } from '../domain/names.js';
@@ -155,9 +155,4 @@ export async function listContent({ ctx, spaceKey, type, title, status, start = 
     take: limit + 1,
   });
   return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
-}
-
-export async function listVersions({ ctx, id }: { ctx: Ctx; id: string }): Promise<ContentVersion[]> {
-  const { content } = await resolveContent(ctx, id, { status: 'any', version: 0 });
-  return ctx.prisma.contentVersion.findMany({ where: { contentId: content.id }, orderBy: { number: 'asc' } });
 }

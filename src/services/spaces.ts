@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../context.js';
-import { Prisma, type LongTask, type Space, type SpaceMember } from '../generated/prisma/client.js';
+import type { Prisma, LongTask, Space, SpaceMember } from '../generated/prisma/client.js';
 import { LEVELS, type Level } from '../domain/access.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { validateSpaceKey, validateText } from '../domain/names.js';

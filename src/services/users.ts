@@ -66,12 +66,3 @@ export async function me({ ctx }: { ctx: Ctx }): Promise<User> {
   return user;
 }
 
-/** Site admins delete users; their relations, memberships and tokens go with them. */
-export async function deleteUser({ ctx, key }: { ctx: Ctx; key: string }): Promise<User> {
-  if (!ctx.viewer.siteAdmin) throw new ForbiddenError('Only site admins may delete users');
-  const user = await findUser(ctx, key);
-  if (!user) throw new NotFoundError(`No user found with key '${key}'`);
-  if (user.id === ctx.viewer.id) throw new ValidationError('You cannot delete yourself', 'key');
-  await ctx.prisma.user.deleteMany({ where: { id: user.id } });
-  return user;
-}

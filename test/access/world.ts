@@ -5,7 +5,6 @@ import type { User } from '../../src/generated/prisma/client.js';
 import { createContent, trashContent } from '../../src/services/content.js';
 import { createRelation } from '../../src/services/relations.js';
 import { addSpaceMember, createSpace, deleteSpace } from '../../src/services/spaces.js';
-import { issueToken } from '../../src/services/tokens.js';
 import { createTestApp, type Account, type TestApp } from '../support/app.js';
 
 export const ROLES = ['siteAdmin', 'spaceAdmin', 'editor', 'viewer', 'stranger', 'anonymous'] as const;

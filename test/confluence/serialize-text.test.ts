@@ -5,7 +5,6 @@ import type { Content, ContentVersion, Space, User } from '../../src/generated/p
 import type { EntityRef, EntityType } from '../../src/domain/entities.js';
 import { contextFor } from '../../src/services/authentication.js';
 import { getRelation, listRelations } from '../../src/services/relations.js';
-import { deleteUser } from '../../src/services/users.js';
 import { linksFor, withQuery } from '../../src/rest/confluence/links.js';
 import { encodeCursor } from '../../src/rest/confluence/paging.js';
 import { contentJson, spaceJson, userJson, type ContentView } from '../../src/rest/confluence/serialize.js';
@@ -177,8 +176,7 @@ describe('relation answers over HTTP', () => {
     await put(zoe.token, NAME, `user/${zoe.user.accountId}`, 'space/TXT');
     await put(alice.token, NAME, 'space/TXT', `content/${page.quoted}`);
     // A deleted creator leaves relationData without createdBy; a deleted author, a version without `by`.
-    await deleteUser({ ctx: await viewerCtx(), key: dave.user.accountId });
-    await deleteUser({ ctx: await viewerCtx(), key: carol.user.accountId });
+    await t.db.prisma.user.deleteMany({ where: { id: { in: [dave.user.id, carol.user.id] } } });
     // Friendly dates of old relations are calendar dates, the same whenever each side is rendered.
     await t.db.prisma.relation.updateMany({ data: { createdAt: new Date('2020-03-04T05:06:07.089Z') } });
   });

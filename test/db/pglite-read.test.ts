@@ -190,7 +190,7 @@ describe('the hot reads of the app on PGlite', () => {
   let recording: Database;
   const users: Record<string, User> = {};
   const ctxOf = (user: User) => createContext(loadConfig({ LOG_LEVEL: 'silent' }), recording, { id: user.id, siteAdmin: user.siteAdmin, tokenId: 0 });
-  let pages: number[] = [];
+  const pages: number[] = [];
   let token: string;
 
   beforeAll(async () => {

@@ -28,7 +28,7 @@ const CREATE = `mutation($input: RelationInput!) { createRelation(input: $input)
 const DELETE = `mutation($input: RelationInput!) { deleteRelation(input: $input) { __typename ... on DeleteRelationSuccess { deleted } } }`;
 
 let t: TestApp;
-let pages: string[] = [];
+const pages: string[] = [];
 
 beforeAll(async () => {
   t = await createTestApp();

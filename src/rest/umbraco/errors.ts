@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { routePath } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Config } from '../../config.js';
-import { RateLimitedError, ValidationError } from '../../domain/errors.js';
+import { RateLimitedError, type ValidationError } from '../../domain/errors.js';
 import { loggerFor } from '../../observability/log.js';
 import { asDomainError } from '../../services/failures.js';
 

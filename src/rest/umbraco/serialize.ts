@@ -1,5 +1,5 @@
-// Relations and relation types in the HAL shapes of seed 003, with absolute links from PUBLIC_URL.
-import { createHash } from 'node:crypto';
+// Relations and relation types in the HAL shapes of the Umbraco contract (docs/umbraco.md), with absolute links from PUBLIC_URL.
+import { v5 as uuidv5 } from 'uuid';
 import type { RelationRow, RelationNameSummary } from '../../services/relations.js';
 
 export interface Link {
@@ -44,15 +44,11 @@ export function relationListPath(kind: 'parent' | 'child' | 'alias', key: string
 }
 
 // A fixed namespace so every gateway derives the same id for the same alias.
-const TYPE_NAMESPACE = Buffer.from('3f1c2a4e9b7d4c1e8a6f5d2b0c9e7a13', 'hex');
+const TYPE_NAMESPACE = '3f1c2a4e-9b7d-4c1e-8a6f-5d2b0c9e7a13';
 
 /** A name-based (version 5, SHA-1) UUID for a relation type alias: stable across restarts and instances. */
 export function relationTypeId(alias: string): string {
-  const bytes = createHash('sha1').update(TYPE_NAMESPACE).update(alias, 'utf8').digest().subarray(0, 16);
-  bytes[6] = (bytes[6] & 0x0f) | 0x50;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return uuidv5(alias, TYPE_NAMESPACE);
 }
 
 export function relationTypeBody(base: string, summary: RelationNameSummary) {

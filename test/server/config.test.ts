@@ -1,0 +1,70 @@
+// The environment as the process reads it at start: defaults, accepted spellings, and one clear error naming every bad variable.
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('configuration from the environment', () => {
+  it('has the documented defaults when nothing is set', () => {
+    expect(loadConfig({})).toEqual({
+      port: 4000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      dataDir: resolve('./data'),
+      publicUrl: 'http://127.0.0.1:4000',
+      logLevel: 'info',
+      demo: true,
+      rateLimit: undefined,
+      graphiql: true,
+      introspection: true,
+      bodyLimit: 1_048_576,
+      adminEmail: 'admin@example.com',
+      cors: { origins: [], anyOrigin: true },
+    });
+  });
+
+  it('takes an empty variable for an unset one', () => {
+    const empty = Object.fromEntries(['PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'PUBLIC_URL', 'LOG_LEVEL', 'RATE_LIMIT', 'DEMO', 'BODY_LIMIT', 'ADMIN_EMAIL', 'CORS_ORIGINS'].map((name) => [name, '']));
+    expect(loadConfig(empty)).toEqual(loadConfig({}));
+  });
+
+  it('derives PUBLIC_URL from HOST and PORT, brackets an IPv6 host, and drops trailing slashes from a given one', () => {
+    expect(loadConfig({ HOST: '::1', PORT: '8080' }).publicUrl).toBe('http://[::1]:8080');
+    expect(loadConfig({ PUBLIC_URL: 'https://relations.example//' }).publicUrl).toBe('https://relations.example');
+  });
+
+  it.each([
+    ['DEMO', 'Off', false],
+    ['DEMO', 'YES', true],
+    ['GRAPHIQL', '0', false],
+    ['INTROSPECTION', 'false', false],
+    ['INTROSPECTION', 'on', true],
+  ] as const)('reads %s=%s as %s', (name, value, expected) => {
+    const config = loadConfig({ [name]: value });
+    expect({ DEMO: config.demo, GRAPHIQL: config.graphiql, INTROSPECTION: config.introspection }[name]).toBe(expected);
+  });
+
+  it('reads LOG_LEVEL in any case and RATE_LIMIT=0 as no limit', () => {
+    expect(loadConfig({ LOG_LEVEL: 'DEBUG' }).logLevel).toBe('debug');
+    expect(loadConfig({ RATE_LIMIT: '0' }).rateLimit).toBeUndefined();
+    expect(loadConfig({ RATE_LIMIT: '50' }).rateLimit).toBe(50);
+  });
+
+  it.each([
+    [{ PORT: '65536' }, 'PORT must be an integer from 0 to 65535, got "65536"'],
+    [{ PORT: '-1' }, 'PORT must be an integer from 0 to 65535, got "-1"'],
+    [{ BODY_LIMIT: '1023' }, 'BODY_LIMIT must be an integer from 1024 to 104857600, got "1023"'],
+    [{ RATE_LIMIT: '2.5' }, 'RATE_LIMIT must be an integer from 0 to 1000000, got "2.5"'],
+    [{ DEMO: 'maybe' }, 'DEMO must be true or false, got "maybe"'],
+    [{ DATABASE_URL: 'mysql://db' }, 'DATABASE_URL must start with postgres:// or postgresql://'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of debug, info, warn, error, silent'],
+  ])('stops the start on %j: %s', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new ConfigError(message));
+  });
+
+  it('names every bad variable in one error', () => {
+    expect(() => loadConfig({ PORT: 'x', GRAPHIQL: 'maybe' })).toThrow(
+      new ConfigError('PORT must be an integer from 0 to 65535, got "x"; GRAPHIQL must be true or false, got "maybe"'),
+    );
+  });
+});

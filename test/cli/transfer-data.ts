@@ -8,7 +8,7 @@ const BASE = 500; // users, spaces and content each; relation g joins end a = g 
 export const AWKWARD = 'Zoë "Q" \\ line\nbreak \u2028 𝄞 ✓';
 
 export function fillStatements(relations: number): string[] {
-  if (relations > BASE * BASE) throw new Error(`at most ${BASE * BASE} relations`);
+  if (relations >= BASE * BASE) throw new Error(`fewer than ${BASE * BASE} relations`);
   const end = (which: 'source' | 'target', type: string, id: string) =>
     ['USER', 'SPACE', 'CONTENT'].map((t) => `CASE WHEN ${type} = '${t}' THEN ${id} END AS ${which}_${t.toLowerCase()}_id`).join(', ');
   return [

@@ -15,6 +15,8 @@ Commands:
   seed --demo                                  load the demo data set (once; a second run changes nothing)
   user create --email E --name N [--admin]     create a user; prints {"accountId": ..., "token": ...}
   token create --email E                       issue a new API token for a user; prints {"token": ...}
+  export > model.ndjson                        write the whole model to stdout as NDJSON (docs/export-import.md)
+  import [--merge] < model.ndjson              read an export into an empty database (--merge: into one with data)
   help, --help                                 show this text
 
 The database comes from the environment: DATABASE_URL=postgres://... for PostgreSQL, otherwise the
@@ -127,6 +129,20 @@ async function run(argv: string[]): Promise<number> {
         const { token } = await issueToken(db.prisma, user.id, 'cli');
         print({ token });
       });
+      return 0;
+    }
+    case 'export': {
+      parse(argv.slice(1), {});
+      const { runExport } = await import('./transfer/command.js');
+      await withDatabase(config, (db) => runExport(db));
+      return 0;
+    }
+    case 'import': {
+      const values = parse(argv.slice(1), { merge: { type: 'boolean' } });
+      const { runImport } = await import('./transfer/command.js');
+      const { withStartupLock } = await import('./bootstrap.js');
+      // Under the first-start lock, so a server starting meanwhile does not create its admin while the import runs.
+      await withDatabase(config, (db) => withStartupLock(config, () => runImport(db, { merge: values.merge === true })));
       return 0;
     }
     default:

@@ -137,11 +137,6 @@ export const SECTION_BY_KIND = new Map(SECTIONS.map((s, index) => [s.kind, { sec
 
 export type Row = Record<string, unknown>;
 
-export interface Header {
-  format: string;
-  version: number;
-}
-
 export interface EndRecord {
   /** Lines before the end record, the header included. */
   lines: number;

@@ -6,7 +6,7 @@ import { validateText } from '../domain/names.js';
 import { findVisibleContent, findVisibleSpace, resolveContent, resolveSpace, type VisibleContent } from './resolve.js';
 import { isForeignKeyViolation } from './constraints.js';
 import { viewerHas } from './space-access.js';
-import { validatePage } from './relations.js';
+import { pageOf, pageOffset, pageSize, type Page } from './paging.js';
 
 export interface NewContent {
   spaceKey: string;
@@ -130,8 +130,9 @@ export interface ContentListInput {
 }
 
 /** Content the viewer may view, in id order, one page. */
-export async function listContent({ ctx, spaceKey, type, title, status, start = 0, limit }: ContentListInput): Promise<{ rows: Content[]; hasMore: boolean }> {
-  validatePage(limit, start);
+export async function listContent({ ctx, spaceKey, type, title, status, start, limit }: ContentListInput): Promise<Page<Content>> {
+  const size = pageSize(limit, 'limit');
+  const offset = pageOffset(start);
   const contentType = type ? parseContentType(type) : undefined;
   const contentStatus = status && status !== 'any' ? parseContentStatus(status) : undefined;
   let space: Space | null = null;
@@ -139,7 +140,7 @@ export async function listContent({ ctx, spaceKey, type, title, status, start = 
     space = await findVisibleSpace(ctx, spaceKey);
     if (!space) return { rows: [], hasMore: false };
   }
-  if (limit === 0) return { rows: [], hasMore: false };
+  if (size === 0) return { rows: [], hasMore: false };
   const rows = await ctx.prisma.content.findMany({
     where: {
       AND: [
@@ -151,8 +152,8 @@ export async function listContent({ ctx, spaceKey, type, title, status, start = 
       ],
     },
     orderBy: { id: 'asc' },
-    skip: start,
-    take: limit + 1,
+    skip: offset,
+    take: size + 1,
   });
-  return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+  return pageOf(rows, size);
 }

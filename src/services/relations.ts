@@ -1,7 +1,7 @@
 // The relation operations every face calls: read, list, create, delete.
 import type { Ctx } from '../context.js';
 import { Prisma, type Space } from '../generated/prisma/client.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { ForbiddenError, NotFoundError } from '../domain/errors.js';
 import { contentSelector, type ContentSelector, type EntityRef, type EntityType } from '../domain/entities.js';
 import {
   isPrivateName,
@@ -15,6 +15,7 @@ import {
 import { governingSpace, pinnedVersion, resolveEntity, type ResolvedEntity } from './resolve.js';
 import { viewerHas } from './space-access.js';
 import { isForeignKeyViolation } from './constraints.js';
+import { listSize, pageOf, pageOffset, pageSize, type Page } from './paging.js';
 import {
   anchorConditions,
   endConditions,
@@ -32,9 +33,6 @@ import {
 } from './relation-sql.js';
 
 export type { RelationRow } from './relation-sql.js';
-
-export const MAX_PAGE = 200;
-export const DEFAULT_PAGE = 25;
 
 interface RelationKey {
   name: string;
@@ -131,21 +129,15 @@ export interface ListRelationsInput {
   otherType: EntityType;
   otherStatus?: string | null;
   otherVersion?: number | null;
-  /** Keyset cursor: only relations with a larger id. */
+  /** Keyset position (see paging.ts): only relations with a larger id. */
   after?: number | null;
   /** Rows to skip after the cursor (the Confluence `start` without a cursor). */
   offset?: number;
+  /** Capped at MAX_PAGE_SIZE. */
   limit: number;
 }
 
-export interface RelationPage {
-  rows: RelationRow[];
-  hasMore: boolean;
-  anchor: ResolvedEntity;
-}
-
 interface PreparedList {
-  anchor: ResolvedEntity;
   from: Prisma.Sql;
   conditions: Prisma.Sql[];
 }
@@ -160,7 +152,6 @@ async function prepareList(input: ListRelationsInput): Promise<PreparedList> {
     otherType === 'CONTENT' ? contentSelector(input.otherStatus, input.otherVersion, `${otherEnd}Status`) : { status: 'current', version: 0 };
   const anchor = await resolveEntity(ctx, input.anchor, anchorEnd);
   return {
-    anchor,
     from: Prisma.sql`FROM relations r ${endJoins(otherEnd, otherType)}`,
     conditions: [
       Prisma.sql`r.name = ${name}`,
@@ -171,20 +162,15 @@ async function prepareList(input: ListRelationsInput): Promise<PreparedList> {
   };
 }
 
-export function validatePage(limit: number, offset = 0): void {
-  if (!Number.isInteger(limit) || limit < 0) throw new ValidationError('limit must be a non-negative integer', 'limit');
-  if (!Number.isInteger(offset) || offset < 0) throw new ValidationError('start must be a non-negative integer', 'start');
-}
-
 /** One page of relations from (or to) an anchor, in creation order, filtered to what the viewer may see. */
-export async function listRelations(input: ListRelationsInput): Promise<RelationPage> {
-  const limit = Math.min(input.limit, MAX_PAGE);
-  validatePage(limit, input.offset);
-  const { anchor, from, conditions } = await prepareList(input);
-  if (limit === 0) return { rows: [], hasMore: false, anchor };
+export async function listRelations(input: ListRelationsInput): Promise<Page<RelationRow>> {
+  const limit = pageSize(input.limit, 'limit');
+  const offset = pageOffset(input.offset);
+  const { from, conditions } = await prepareList(input);
+  if (limit === 0) return { rows: [], hasMore: false };
   if (input.after) conditions.push(Prisma.sql`r.id > ${input.after}`);
   const otherEnd: End = input.direction === 'from' ? 'target' : 'source';
-  const page = Prisma.sql`SELECT r.id ${from} WHERE ${where(conditions)} ORDER BY r.id LIMIT ${limit + 1} OFFSET ${input.offset ?? 0}`;
+  const page = Prisma.sql`SELECT r.id ${from} WHERE ${where(conditions)} ORDER BY r.id LIMIT ${limit + 1} OFFSET ${offset}`;
   const joined = await input.ctx.db.readRows(withEnds(page, otherEnd, input.otherType));
   const read = endsReader(joined.columns, otherEnd, input.otherType);
   const rows = joined.rows.map((row) => {
@@ -192,7 +178,7 @@ export async function listRelations(input: ListRelationsInput): Promise<Relation
     primeEnds(input.ctx, ends);
     return relation;
   });
-  return { rows: rows.slice(0, limit), hasMore: rows.length > limit, anchor };
+  return pageOf(rows, limit);
 }
 
 /** Hands the rows the page statement joined to the request's loaders, so showing the page costs no more statements. */
@@ -210,7 +196,7 @@ export async function countRelations(input: Omit<ListRelationsInput, 'after' | '
   return count;
 }
 
-/** Relations of one name whose ends have the given types, both ends visible (the Umbraco alias listing). */
+/** Relations of one name whose ends have the given types, both ends visible (the Umbraco alias listing): a whole list, up to MAX_LIST_SIZE. */
 export async function listRelationsByName({
   ctx,
   name,
@@ -222,7 +208,7 @@ export async function listRelationsByName({
   name: string;
   sourceType: EntityType;
   targetType: EntityType;
-  limit: number;
+  limit?: number;
 }): Promise<RelationRow[]> {
   validateRelationName(name);
   const conditions = [
@@ -233,7 +219,7 @@ export async function listRelationsByName({
   ];
   return ctx.prisma.$queryRaw<RelationRow[]>(
     Prisma.sql`SELECT ${RELATION_COLUMNS} FROM relations r ${endJoins('source', sourceType)} ${endJoins('target', targetType)}
-      WHERE ${where(conditions)} ORDER BY r.id LIMIT ${Math.min(limit, 10_000)}`,
+      WHERE ${where(conditions)} ORDER BY r.id LIMIT ${listSize(limit)}`,
   );
 }
 
@@ -269,29 +255,26 @@ export async function deleteRelationById({ ctx, id }: { ctx: Ctx; id: number }):
 
 /**
  * Relations of every name from (or to) an anchor, in creation order, filtered to what the viewer may
- * see; the other end in any state (the Umbraco parent/child listing).
+ * see; the other end in any state (the Umbraco parent/child listing): a whole list, up to MAX_LIST_SIZE.
  */
 export async function listRelationsOfEntity({
   ctx,
   direction,
   anchor: ref,
   otherType,
-  after,
   limit,
 }: {
   ctx: Ctx;
   direction: 'from' | 'to';
   anchor: EntityRef;
   otherType: EntityType;
-  after?: number | null;
-  limit: number;
-}): Promise<RelationPage> {
-  const capped = Math.min(limit, MAX_PAGE);
-  validatePage(capped);
+  limit?: number;
+}): Promise<RelationRow[]> {
+  const size = listSize(limit);
   const anchorEnd: End = direction === 'from' ? 'source' : 'target';
   const otherEnd: End = direction === 'from' ? 'target' : 'source';
   const anchor = await resolveEntity(ctx, ref, anchorEnd);
-  if (capped === 0) return { rows: [], hasMore: false, anchor };
+  if (size === 0) return [];
   // The typed foreign-key column is indexed on its own; the name-led indexes need a name.
   const typedColumn = Prisma.raw(`r.${anchorEnd}_${anchor.type.toLowerCase()}_id`);
   const conditions = [
@@ -300,11 +283,9 @@ export async function listRelationsOfEntity({
     ...endConditions(otherEnd, otherType, ctx.viewer, 'any'),
     ...privacyAcrossNames(privateNames(), ctx.viewer),
   ];
-  if (after) conditions.push(Prisma.sql`r.id > ${after}`);
-  const rows = await ctx.prisma.$queryRaw<RelationRow[]>(
-    Prisma.sql`SELECT ${RELATION_COLUMNS} FROM relations r ${endJoins(otherEnd, otherType)} WHERE ${where(conditions)} ORDER BY r.id LIMIT ${capped + 1}`,
+  return ctx.prisma.$queryRaw<RelationRow[]>(
+    Prisma.sql`SELECT ${RELATION_COLUMNS} FROM relations r ${endJoins(otherEnd, otherType)} WHERE ${where(conditions)} ORDER BY r.id LIMIT ${size}`,
   );
-  return { rows: rows.slice(0, capped), hasMore: rows.length > capped, anchor };
 }
 
 export interface RelationNameSummary {

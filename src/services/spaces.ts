@@ -8,7 +8,7 @@ import { FAVOURITE } from '../domain/relation-rules.js';
 import { findVisibleSpace, resolveSpace, resolveUser } from './resolve.js';
 import { isForeignKeyViolation } from './constraints.js';
 import { viewerHas } from './space-access.js';
-import { validatePage } from './relations.js';
+import { pageOf, pageOffset, pageSize, type Page } from './paging.js';
 
 export interface NewSpace {
   key: string;
@@ -61,9 +61,10 @@ export interface SpaceListInput {
 }
 
 /** Spaces the viewer may view, in key order, one page. */
-export async function listSpaces({ ctx, start = 0, limit, keys, type, favourite, status }: SpaceListInput): Promise<{ rows: Space[]; hasMore: boolean }> {
-  validatePage(limit, start);
-  if (limit === 0) return { rows: [], hasMore: false };
+export async function listSpaces({ ctx, start, limit, keys, type, favourite, status }: SpaceListInput): Promise<Page<Space>> {
+  const size = pageSize(limit, 'limit');
+  const offset = pageOffset(start);
+  if (size === 0) return { rows: [], hasMore: false };
   const visible: Prisma.SpaceWhereInput = ctx.viewer.siteAdmin
     ? {}
     : { OR: [{ public: true }, { members: { some: { userId: ctx.viewer.id } } }] };
@@ -76,8 +77,8 @@ export async function listSpaces({ ctx, start = 0, limit, keys, type, favourite,
       favourite ? { targetOf: { some: { name: FAVOURITE, sourceType: 'USER', sourceId: ctx.viewer.id } } } : {},
     ],
   };
-  const rows = await ctx.prisma.space.findMany({ where, orderBy: { key: 'asc' }, skip: start, take: limit + 1 });
-  return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+  const rows = await ctx.prisma.space.findMany({ where, orderBy: { key: 'asc' }, skip: offset, take: size + 1 });
+  return pageOf(rows, size);
 }
 
 /**

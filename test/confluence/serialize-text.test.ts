@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Content, ContentVersion, Space, User } from '../../src/generated/prisma/client.js';
 import type { EntityRef, EntityType } from '../../src/domain/entities.js';
 import { contextFor } from '../../src/services/authentication.js';
+import { decodeCursor, encodeCursor } from '../../src/services/paging.js';
 import { getRelation, listRelations } from '../../src/services/relations.js';
 import { linksFor, withQuery } from '../../src/rest/confluence/links.js';
-import { encodeCursor } from '../../src/rest/confluence/paging.js';
 import { contentJson, spaceJson, userJson, type ContentView } from '../../src/rest/confluence/serialize.js';
 import { relationExpand } from '../../src/rest/confluence/serialize-relation.js';
 import { EntityText, str } from '../../src/rest/confluence/serialize-text.js';
@@ -275,7 +275,7 @@ describe('relation answers over HTTP', () => {
           if (c.cursorAfterFirst) {
             const first = JSON.parse(await answer('GET', listPath(prefix, c, expand)));
             cursor = new URLSearchParams(first._links.next.split('?')[1]).get('cursor') ?? undefined;
-            after = Number(Buffer.from(cursor!, 'base64url').toString().slice(1));
+            after = decodeCursor(cursor!);
           }
           const path = listPath(prefix, c, expand, cursor);
           const body = await answer('GET', path);

@@ -1,15 +1,14 @@
 import { builder } from '../builder.js';
-import { NotFoundError, ValidationError } from '../../domain/errors.js';
+import { NotFoundError } from '../../domain/errors.js';
 import { friendlyDate } from '../../domain/dates.js';
+import { DEFAULT_PAGE_SIZE, encodeCursor, endCursor, MAX_PAGE_SIZE, pageArgs, type Page } from '../../services/paging.js';
 import {
   countRelations,
   createRelation,
-  DEFAULT_PAGE,
   deleteRelation,
   findRelationById,
   getRelation,
   listRelations,
-  MAX_PAGE,
   type ListRelationsInput,
   type RelationRow,
 } from '../../services/relations.js';
@@ -46,26 +45,9 @@ builder.node(RelationRef, {
   }),
 });
 
-// Cursors are opaque to clients; inside, a relation id (lists are in id order, so paging is keyset).
-const encodeCursor = (id: number) => Buffer.from(`relation:${id}`).toString('base64url');
-
-function decodeCursor(cursor: string): number {
-  const match = /^relation:([1-9]\d{0,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw new ValidationError('Invalid cursor: pass an endCursor or cursor from an earlier page', 'after');
-  return Number(match[1]);
-}
-
-function pageSize(first: number | null | undefined): number {
-  if (first === null || first === undefined) return DEFAULT_PAGE;
-  if (first < 0) throw new ValidationError('first must not be negative', 'first');
-  return Math.min(first, MAX_PAGE);
-}
-
-interface RelationPage {
-  rows: RelationRow[];
-  hasMore: boolean;
+/** What a connection field resolves to: one page, the cursor position it started after, and a count made only when totalCount is selected. */
+interface Connection<T> extends Page<T> {
   after: number | null;
-  /** Counted only when totalCount is selected. */
   count: () => Promise<number>;
 }
 
@@ -76,7 +58,7 @@ const RelationEdge = builder.objectRef<RelationRow>('RelationEdge').implement({
   }),
 });
 
-const RelationConnection = builder.objectRef<RelationPage>('RelationConnection').implement({
+const RelationConnection = builder.objectRef<Connection<RelationRow>>('RelationConnection').implement({
   description: 'One page of relations in creation order, with only what the caller may view',
   fields: (t) => ({
     edges: t.field({ type: [RelationEdge], resolve: (p) => p.rows }),
@@ -87,7 +69,7 @@ const RelationConnection = builder.objectRef<RelationPage>('RelationConnection')
         hasNextPage: p.hasMore,
         hasPreviousPage: p.after !== null,
         startCursor: p.rows.length ? encodeCursor(p.rows[0].id) : null,
-        endCursor: p.rows.length ? encodeCursor(p.rows[p.rows.length - 1].id) : null,
+        endCursor: endCursor(p),
       }),
     }),
     totalCount: t.int({ description: 'All relations the caller may view, across pages', resolve: (p) => p.count() }),
@@ -97,11 +79,10 @@ const RelationConnection = builder.objectRef<RelationPage>('RelationConnection')
 /** The service's list input, with the GraphQL paging arguments in place of its own. */
 type ListArgs = Omit<ListRelationsInput, 'after' | 'offset' | 'limit'> & { first?: number | null; after?: string | null };
 
-async function relationPage({ first, after, ...input }: ListArgs): Promise<RelationPage> {
-  const limit = pageSize(first);
-  const afterId = after ? decodeCursor(after) : null;
-  const { rows, hasMore } = await listRelations({ ...input, limit, after: afterId });
-  return { rows, hasMore, after: afterId, count: () => countRelations(input) };
+async function relationConnection({ first, after, ...input }: ListArgs): Promise<Connection<RelationRow>> {
+  const page = pageArgs({ size: first, cursor: after });
+  const { rows, hasMore } = await listRelations({ ...input, limit: page.limit, after: page.after });
+  return { rows, hasMore, after: page.after, count: () => countRelations(input) };
 }
 
 const RelationInput = builder.inputType('RelationInput', {
@@ -138,11 +119,11 @@ builder.queryFields((t) => ({
       targetType: t.arg({ type: EntityTypeEnum, required: true }),
       targetStatus: t.arg.string({ description: 'Content targets: current (default), trashed, any, historical…' }),
       targetVersion: t.arg.int({ description: 'Content targets pinned to this version (with targetStatus historical)' }),
-      first: t.arg.int({ description: `Page size: default ${DEFAULT_PAGE}, at most ${MAX_PAGE}` }),
+      first: t.arg.int({ description: `Page size: default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}` }),
       after: t.arg.string({ description: 'The endCursor of the previous page' }),
     },
     resolve: (_, a, ctx) =>
-      relationPage({ ctx, name: a.name, direction: 'from', anchor: a.source, otherType: a.targetType, otherStatus: a.targetStatus, otherVersion: a.targetVersion, first: a.first, after: a.after }),
+      relationConnection({ ctx, name: a.name, direction: 'from', anchor: a.source, otherType: a.targetType, otherStatus: a.targetStatus, otherVersion: a.targetVersion, first: a.first, after: a.after }),
   }),
   relationsTo: t.field({
     type: RelationConnection,
@@ -153,11 +134,11 @@ builder.queryFields((t) => ({
       sourceType: t.arg({ type: EntityTypeEnum, required: true }),
       sourceStatus: t.arg.string({ description: 'Content sources: current (default), trashed, any, historical…' }),
       sourceVersion: t.arg.int({ description: 'Content sources pinned to this version (with sourceStatus historical)' }),
-      first: t.arg.int({ description: `Page size: default ${DEFAULT_PAGE}, at most ${MAX_PAGE}` }),
+      first: t.arg.int({ description: `Page size: default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}` }),
       after: t.arg.string({ description: 'The endCursor of the previous page' }),
     },
     resolve: (_, a, ctx) =>
-      relationPage({ ctx, name: a.name, direction: 'to', anchor: a.target, otherType: a.sourceType, otherStatus: a.sourceStatus, otherVersion: a.sourceVersion, first: a.first, after: a.after }),
+      relationConnection({ ctx, name: a.name, direction: 'to', anchor: a.target, otherType: a.sourceType, otherStatus: a.sourceStatus, otherVersion: a.sourceVersion, first: a.first, after: a.after }),
   }),
 }));
 

@@ -1,31 +1,25 @@
-// Confluence paging: `start`/`limit` in, `results/start/limit/size/_links{next,prev}` out.
+// Confluence paging on the wire: `start`/`limit` (and the `cursor` of `next` links) in,
+// `results/start/limit/size/_links{next,prev}` out. Sizes, caps and the cursor are services/paging.ts's.
 import type { Context } from 'hono';
-import { ValidationError } from '../../domain/errors.js';
-import { DEFAULT_PAGE, MAX_PAGE } from '../../services/relations.js';
+import { MAX_PAGE_SIZE, pageArgs, pageSize, type PageArgs, type PageFieldNames } from '../../services/paging.js';
 import { API, topLinks, type Links } from './links.js';
 import { integerParam, query } from './params.js';
 
-export interface Page {
+/** The page as the request asked for it, echoed back: `start`, and `limit` already capped. */
+export interface RequestedPage {
   start: number;
-  /** Already capped at MAX_PAGE: the value echoed back. */
   limit: number;
 }
 
-export function pageParams(c: Context): Page {
-  return { start: integerParam(c, 'start') ?? 0, limit: integerParam(c, 'limit', { cap: MAX_PAGE }) ?? DEFAULT_PAGE };
+const FIELDS: PageFieldNames = { size: 'limit', cursor: 'cursor', offset: 'start' };
+
+export function pageParams(c: Context): RequestedPage {
+  return { start: integerParam(c, 'start') ?? 0, limit: pageSize(integerParam(c, 'limit', { cap: MAX_PAGE_SIZE }), FIELDS.size) };
 }
 
-// The cursor is opaque to clients; it carries the id of the last relation on the previous page.
-export function encodeCursor(lastId: number): string {
-  return Buffer.from(`r${lastId}`).toString('base64url');
-}
-
-export function cursorParam(c: Context): number | undefined {
-  const raw = query(c, 'cursor');
-  if (raw === undefined) return undefined;
-  const match = /^r([1-9]\d{0,9})$/.exec(Buffer.from(raw, 'base64url').toString('latin1'));
-  if (!match || Number(match[1]) > 2_147_483_647) throw new ValidationError(`cursor '${raw}' is not valid`, 'cursor');
-  return Number(match[1]);
+/** Where a relation list's page begins: after the `cursor` of a `next` link, else at `start`. */
+export function keysetParams(c: Context, page: RequestedPage): PageArgs {
+  return pageArgs({ size: page.limit, offset: page.start, cursor: query(c, 'cursor') }, FIELDS);
 }
 
 /** The request's path after the context and `/rest/api`, with its query string. */
@@ -36,7 +30,7 @@ function requestPath(c: Context, links: Links): { path: string; search: string; 
 }
 
 /** A page's `_links`: `self` (absolute) and `next`/`prev` (relative, keeping every other parameter). */
-function pageLinks(c: Context, links: Links, page: Page, size: number, hasMore: boolean, nextCursor?: string) {
+function pageLinks(c: Context, links: Links, page: RequestedPage, size: number, hasMore: boolean, nextCursor?: string) {
   const { path, search, params } = requestPath(c, links);
   const self = path + search;
   const move = (start: number, cursor?: string) => {
@@ -54,12 +48,12 @@ function pageLinks(c: Context, links: Links, page: Page, size: number, hasMore: 
 }
 
 /** A page of results. */
-export function pageEnvelope<T>(c: Context, links: Links, page: Page, results: T[], hasMore: boolean, nextCursor?: string) {
+export function pageEnvelope<T>(c: Context, links: Links, page: RequestedPage, results: T[], hasMore: boolean, nextCursor?: string) {
   return { results, start: page.start, limit: page.limit, size: results.length, _links: pageLinks(c, links, page, results.length, hasMore, nextCursor) };
 }
 
 /** `pageEnvelope` as JSON text, for results that are already JSON text. */
-export function pageText(c: Context, links: Links, page: Page, results: string[], hasMore: boolean, nextCursor?: string): string {
+export function pageText(c: Context, links: Links, page: RequestedPage, results: string[], hasMore: boolean, nextCursor?: string): string {
   const _links = pageLinks(c, links, page, results.length, hasMore, nextCursor);
   return `{"results":[${results.join(',')}],"start":${page.start},"limit":${page.limit},"size":${results.length},"_links":${JSON.stringify(_links)}}`;
 }

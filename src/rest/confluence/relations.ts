@@ -2,9 +2,10 @@
 import type { Context } from 'hono';
 import { NotFoundError } from '../../domain/errors.js';
 import { parseEntityType, type EntityRef } from '../../domain/entities.js';
+import { endCursor } from '../../services/paging.js';
 import { createRelation, deleteRelation, getRelation, listRelations } from '../../services/relations.js';
 import type { Api, ConfluenceEnv } from './env.js';
-import { cursorParam, encodeCursor, pageParams, pageText } from './paging.js';
+import { keysetParams, pageParams, pageText } from './paging.js';
 import { expandParam, integerParam, query } from './params.js';
 import { relationExpand, relationsText } from './serialize-relation.js';
 
@@ -57,7 +58,7 @@ function list(direction: 'from' | 'to') {
     const otherType = endType(c, otherEnd);
     const anchor = endRef(c, anchorEnd);
     const page = pageParams(c);
-    const cursor = cursorParam(c);
+    const { after, offset, limit } = keysetParams(c, page);
     const result = await listRelations({
       ctx: c.var.ctx,
       name: c.req.param('name') ?? '',
@@ -66,13 +67,13 @@ function list(direction: 'from' | 'to') {
       otherType,
       otherStatus: query(c, `${otherEnd}Status`),
       otherVersion: integerParam(c, `${otherEnd}Version`),
-      after: cursor,
-      offset: cursor ? 0 : page.start,
-      limit: page.limit,
+      after,
+      offset,
+      limit,
     });
     const results = await relationsText(c.var.ctx, c.var.links, result.rows, relationExpand(expandParam(c)));
-    const last = result.rows.at(-1);
-    return jsonText(c, pageText(c, c.var.links, page, results, result.hasMore, last ? encodeCursor(last.id) : undefined));
+    const next = result.hasMore ? endCursor(result) : null;
+    return jsonText(c, pageText(c, c.var.links, page, results, result.hasMore, next ?? undefined));
   };
 }
 

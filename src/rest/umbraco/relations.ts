@@ -9,15 +9,12 @@ import {
   findRelationById,
   listRelationsByName,
   listRelationsOfEntity,
-  MAX_PAGE,
   type RelationRow,
 } from '../../services/relations.js';
 import { contentNotFound, emptyBody, relationNotFound, validationFailed, type ErrorDetail } from './errors.js';
 import type { UmbracoEnv } from './index.js';
 import { relationBody, relationList, relationListPath } from './serialize.js';
 
-/** Lists are not paged in Heartcore; this bounds one answer. */
-const LIST_CAP = 10_000;
 const RESERVED = new Set(['parent', 'child', 'type']);
 const isId = (segment: string) => /^\d+$/.test(segment);
 const isContentRelation = (row: RelationRow) => row.sourceType === 'CONTENT' && row.targetType === 'CONTENT';
@@ -30,7 +27,8 @@ async function relationById(ctx: Ctx, segment: string): Promise<RelationRow> {
 
 async function relationsByAlias(ctx: Ctx, alias: string): Promise<RelationRow[]> {
   try {
-    return await listRelationsByName({ ctx, name: alias, sourceType: 'CONTENT', targetType: 'CONTENT', limit: LIST_CAP });
+    // Heartcore lists are not paged: the whole list, up to the service's bound.
+    return await listRelationsByName({ ctx, name: alias, sourceType: 'CONTENT', targetType: 'CONTENT' });
   } catch (error) {
     // A name no relation may carry simply has no relations.
     if (error instanceof ValidationError) return [];
@@ -39,16 +37,8 @@ async function relationsByAlias(ctx: Ctx, alias: string): Promise<RelationRow[]>
 }
 
 async function relationsOfContent(ctx: Ctx, direction: 'from' | 'to', key: string): Promise<RelationRow[]> {
-  const rows: RelationRow[] = [];
-  let after: number | null = null;
   try {
-    for (;;) {
-      const anchor = { type: 'CONTENT' as const, key, status: 'any' };
-      const page = await listRelationsOfEntity({ ctx, direction, anchor, otherType: 'CONTENT', after, limit: MAX_PAGE });
-      rows.push(...page.rows);
-      if (!page.hasMore || rows.length >= LIST_CAP) return rows.slice(0, LIST_CAP);
-      after = page.rows[page.rows.length - 1].id;
-    }
+    return await listRelationsOfEntity({ ctx, direction, anchor: { type: 'CONTENT', key, status: 'any' }, otherType: 'CONTENT' });
   } catch (error) {
     if (error instanceof NotFoundError) throw contentNotFound(key);
     throw error;

@@ -14,6 +14,14 @@ export type Role = (typeof ROLES)[number];
 export const HIDDEN = 'hidden';
 export type Outcome = number | typeof HIDDEN;
 
+/** One end of a relation, as the services and GraphQL's EntityRef take it. */
+export interface Ref {
+  type: 'USER' | 'SPACE' | 'CONTENT';
+  key: string;
+}
+export const contentRef = (key: string): Ref => ({ type: 'CONTENT', key });
+export const userRef = (key: string): Ref => ({ type: 'USER', key });
+
 export interface World {
   t: TestApp;
   users: Record<Exclude<Role, 'anonymous'>, Account> & { other: Account };
@@ -34,7 +42,8 @@ export interface World {
   /** A new space of the space admin with the editor (EDIT) and the viewer (VIEW) as members. */
   freshSpace(isPublic: boolean): Promise<string>;
   freshPage(space?: string, status?: 'current' | 'trashed'): Promise<string>;
-  relate(name: string, source: { type: 'USER' | 'SPACE' | 'CONTENT'; key: string }, target: { type: 'USER' | 'SPACE' | 'CONTENT'; key: string }, by?: User): Promise<number>;
+  /** Relates `source` to `target` as `by` (the space admin unless given); returns the relation's id. */
+  relate(name: string, source: Ref, target: Ref, by?: User): Promise<number>;
 }
 
 export async function createWorld(): Promise<World> {
@@ -71,9 +80,9 @@ export async function createWorld(): Promise<World> {
     (await createRelation({ ctx: ctxOf(by), name, source, target })).relation.id;
 
   const [a, b, p] = [await freshPage(priv), await freshPage(priv), await freshPage(pub)];
-  const linkId = await relate('links', { type: 'CONTENT', key: a }, { type: 'CONTENT', key: b });
-  await relate('likes', { type: 'USER', key: users.spaceAdmin.user.accountId }, { type: 'CONTENT', key: a });
-  await relate('favourite', { type: 'USER', key: users.spaceAdmin.user.accountId }, { type: 'CONTENT', key: a });
+  const linkId = await relate('links', contentRef(a), contentRef(b));
+  await relate('likes', userRef(users.spaceAdmin.user.accountId), contentRef(a));
+  await relate('favourite', userRef(users.spaceAdmin.user.accountId), contentRef(a));
   const task = await deleteSpace({ ctx: owner, key: await freshSpace(false) });
 
   return {

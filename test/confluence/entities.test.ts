@@ -33,7 +33,8 @@ describe('spaces', () => {
   });
 
   it('a duplicate key, a bad key or a malformed body is a 400', async () => {
-    expectError(await call(t, 'POST', '/rest/api/space', { token: editor.token, json: { key: 'DOCS', name: 'Again' } }), 400, /already exists/);
+    await call(t, 'POST', '/rest/api/space', { token: editor.token, json: { key: 'TAKEN', name: 'Taken' } });
+    expectError(await call(t, 'POST', '/rest/api/space', { token: editor.token, json: { key: 'TAKEN', name: 'Again' } }), 400, /already exists/);
     expectError(await call(t, 'POST', '/rest/api/space', { token: editor.token, json: { key: 'no spaces', name: 'X' } }), 400);
     expectError(await call(t, 'POST', '/rest/api/space', { token: editor.token, json: { key: 'OK', name: 42 } }), 400);
     const malformed = await call(t, 'POST', '/rest/api/space', { token: editor.token, body: '{"key": "BROKEN",', headers: { 'content-type': 'application/json' } });
@@ -66,7 +67,16 @@ describe('spaces', () => {
 });
 
 describe('content', () => {
-  let id: string;
+  let spaces = 0;
+  /** A page 'Home' in a space of its own; `renamed` makes it 'Home page' at version 2, as the PUT test does. */
+  async function home(renamed = false) {
+    const key = `WIKI${String.fromCharCode(65 + spaces++)}`;
+    await call(t, 'POST', '/rest/api/space', { token: editor.token, json: { key, name: 'Wiki' } });
+    const id: string = (await call(t, 'POST', '/rest/api/content', { token: editor.token, json: { type: 'page', title: 'Home', space: { key } } })).body.id;
+    const version = { number: 2, message: 'renamed', minorEdit: true };
+    if (renamed) await call(t, 'PUT', `/rest/api/content/${id}`, { token: editor.token, json: { title: 'Home page', type: 'page', version } });
+    return { key, id };
+  }
 
   beforeAll(async () => {
     await call(t, 'POST', '/rest/api/space', { token: editor.token, json: { key: 'WIKI', name: 'Wiki' } });
@@ -74,7 +84,7 @@ describe('content', () => {
 
   it('POST /content creates a page with version 1', async () => {
     const answer = await call(t, 'POST', '/rest/api/content', { token: editor.token, json: { type: 'page', title: 'Home', space: { key: 'WIKI' } } });
-    id = answer.body.id;
+    const id = answer.body.id;
     expect(answer.body).toMatchObject({
       type: 'page',
       status: 'current',
@@ -91,6 +101,7 @@ describe('content', () => {
   });
 
   it('PUT bumps the version when it is latest + 1, and is a 409 otherwise', async () => {
+    const { id } = await home();
     const updated = await call(t, 'PUT', `/rest/api/content/${id}`, {
       token: editor.token,
       json: { title: 'Home page', type: 'page', version: { number: 2, message: 'renamed', minorEdit: true } },
@@ -101,6 +112,7 @@ describe('content', () => {
   });
 
   it('GET with version shows that version; with a version above the latest it is a 404', async () => {
+    const { id } = await home(true);
     const old = await call(t, 'GET', `/rest/api/content/${id}?version=1`, { token: reader.token });
     expect(old.body).toMatchObject({ title: 'Home', status: 'historical', version: { number: 1 } });
     expect((await call(t, 'GET', `/rest/api/content/${id}`, { token: reader.token })).body.title).toBe('Home page');
@@ -109,17 +121,19 @@ describe('content', () => {
   });
 
   it('GET /content lists by space and status', async () => {
-    const list = await call(t, 'GET', '/rest/api/content?spaceKey=WIKI', { token: reader.token });
+    const { key } = await home(true);
+    const list = await call(t, 'GET', `/rest/api/content?spaceKey=${key}`, { token: reader.token });
     expect(list.body.results.map((c: any) => c.title)).toEqual(['Home page']);
   });
 
   it('DELETE trashes current content (200), then purges it with status=trashed (204)', async () => {
+    const { key, id } = await home(true);
     const trashed = await call(t, 'DELETE', `/rest/api/content/${id}`, { token: editor.token });
     expect(trashed.status).toBe(200);
     expect(trashed.body.status).toBe('trashed');
     expectError(await call(t, 'GET', `/rest/api/content/${id}`, { token: editor.token }), 404);
     expect((await call(t, 'GET', `/rest/api/content/${id}?status=trashed`, { token: editor.token })).body.status).toBe('trashed');
-    expect((await call(t, 'GET', '/rest/api/content?spaceKey=WIKI&status=trashed', { token: editor.token })).body.size).toBe(1);
+    expect((await call(t, 'GET', `/rest/api/content?spaceKey=${key}&status=trashed`, { token: editor.token })).body.size).toBe(1);
     expect((await call(t, 'DELETE', `/rest/api/content/${id}?status=trashed`, { token: editor.token })).status).toBe(204);
     expectError(await call(t, 'GET', `/rest/api/content/${id}?status=any`, { token: editor.token }), 404);
   });

@@ -90,6 +90,8 @@ describe('ManagementClient relation calls', () => {
 
   it('relationType.byAlias describes a type derived from existing relations', async () => {
     const client = management(world, editor.token);
+    await client.relation.create({ parentId: about, childId: contact, relationTypeAlias: 'relateDocumentOnCopy' });
+    await client.relation.create({ parentId: about, childId: contact, relationTypeAlias: 'seeAlso' });
     const type = await client.relationType.byAlias('relateDocumentOnCopy');
     expect(type).toEqual({
       name: 'relateDocumentOnCopy',

@@ -21,8 +21,8 @@ function schemaName(content: unknown): string {
   return schema?.$ref ? schema.$ref.split('/').pop()! : '';
 }
 
-function operation(pathName: string, method: string, op: { summary: string; parameters: (Parameter | { $ref: string })[]; responses: Record<string, { description: string; content?: unknown }>; requestBody?: { content?: unknown } }): string {
-  const params = op.parameters.map(resolve);
+function operation(pathName: string, method: string, op: { summary: string; parameters?: (Parameter | { $ref: string })[]; responses: Record<string, { description: string; content?: unknown }>; requestBody?: { content?: unknown } }): string {
+  const params = (op.parameters ?? []).map(resolve);
   const rows = params
     .map((p) => `<tr><td><code>${escapeHtml(p.name)}</code></td><td>${escapeHtml(p.in)}${p.required ? ' (required)' : ''}</td><td>${escapeHtml(p.schema?.enum?.join(' | ') ?? p.schema?.type ?? '')}</td><td>${escapeHtml(p.description)}</td></tr>`)
     .join('');
@@ -43,7 +43,7 @@ export function renderDocs(): string {
   const operations = Object.entries(doc.paths)
     .flatMap(([p, methods]) => Object.entries(methods).map(([m, op]) => operation(p, m, op as Parameters<typeof operation>[2])))
     .join('\n');
-  const schemas = Object.entries(doc.components.schemas)
+  const schemas = Object.entries(doc.components.schemas ?? {})
     .map(([name, schema]) => `<section id="schema-${name}"><h3>${name}</h3><pre>${escapeHtml(JSON.stringify(schema, null, 2))}</pre></section>`)
     .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(doc.info.title)}</title>

@@ -1,6 +1,12 @@
 // The OpenAPI 3.1 description of everything the Confluence face serves (GET /rest/api/openapi.json).
+// Parameters and request bodies are generated from the request schemas that params.ts checks
+// (schemas.ts); the response schemas stay declared here as JSON Schema, since they describe what the
+// serializers write rather than anything parsed.
+import { createDocument, type ZodOpenApiObject } from 'zod-openapi';
+import type { RequestSchema } from './params.js';
+import * as requests from './schemas.js';
+
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const param = (name: string) => ({ $ref: `#/components/parameters/${name}` });
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
 const error = (description: string) => ({ description, ...json(ref('Error')) });
 
@@ -11,24 +17,6 @@ const ERRORS = {
   '404': error('An entity (or the relation) does not exist or may not be viewed.'),
   '503': error('The database is unavailable.'),
 };
-
-const path = (name: string, description: string, schema: object = { type: 'string' }) => ({ name, in: 'path', required: true, description, schema });
-const queryParam = (name: string, description: string, schema: object = { type: 'string' }) => ({ name, in: 'query', description, schema });
-const entityType = { type: 'string', enum: ['user', 'content', 'space'] };
-const relationPath = [
-  path('relationName', 'The relation name: 1-255 characters; a new one must also be NFC, without surrounding whitespace or invisible characters, and no lookalike of favourite or watch.'),
-  path('sourceType', 'user, content or space.', entityType),
-  path('sourceKey', 'current, an accountId, userKey or username; a content id; a space key.'),
-  path('targetType', 'user, content or space.', entityType),
-  path('targetKey', 'As sourceKey, for the target.'),
-];
-const selectors = [param('sourceStatus'), param('targetStatus'), param('sourceVersion'), param('targetVersion')];
-const paging = [param('start'), param('limit')];
-const userSelector = [
-  queryParam('accountId', 'The user (default: the caller). Only site admins may name another user when writing.'),
-  queryParam('key', 'The user by userKey.'),
-  queryParam('username', 'The user by username.'),
-];
 
 const links = {
   type: 'object',
@@ -166,39 +154,6 @@ const schemas = {
   RelationArray: arrayOf('Relation'),
   SpaceArray: arrayOf('Space'),
   ContentArray: arrayOf('Content'),
-  SpaceCreate: {
-    type: 'object',
-    required: ['key', 'name'],
-    properties: {
-      key: { type: 'string' },
-      name: { type: 'string' },
-      description: { type: 'object', properties: { plain: { type: 'object', properties: { value: { type: 'string' }, representation: { type: 'string' } } } } },
-    },
-  },
-  ContentCreate: {
-    type: 'object',
-    required: ['title', 'space'],
-    properties: {
-      type: { type: 'string', default: 'page' },
-      title: { type: 'string' },
-      status: { type: 'string', default: 'current' },
-      space: { type: 'object', required: ['key'], properties: { key: { type: 'string' } } },
-    },
-  },
-  ContentUpdate: {
-    type: 'object',
-    required: ['version'],
-    properties: {
-      title: { type: 'string' },
-      status: { type: 'string' },
-      type: { type: 'string' },
-      version: {
-        type: 'object',
-        required: ['number'],
-        properties: { number: { type: 'integer', description: 'The latest version number + 1' }, message: { type: 'string' }, minorEdit: { type: 'boolean' } },
-      },
-    },
-  },
   LongTask: {
     type: 'object',
     required: ['id', 'links'],
@@ -224,114 +179,85 @@ const schemas = {
   UserWatch: { type: 'object', required: ['watching'], properties: { watching: { type: 'boolean' } }, additionalProperties: false },
 };
 
-const parameters = {
-  sourceStatus: queryParam('sourceStatus', 'Status of a content source: current (default), draft, trashed, archived, historical, any.'),
-  targetStatus: queryParam('targetStatus', 'Status of a content target, as sourceStatus.'),
-  sourceVersion: queryParam('sourceVersion', 'With sourceStatus=historical: the content version the source is pinned to.', { type: 'integer', minimum: 1 }),
-  targetVersion: queryParam('targetVersion', 'With targetStatus=historical: the content version the target is pinned to.', { type: 'integer', minimum: 1 }),
-  expand: {
-    name: 'expand',
-    in: 'query',
-    description: 'Comma-separated (or repeated) parts to expand: relationData, source, target; dot paths relationData.createdBy, source.space, target.space.',
-    style: 'form',
-    explode: false,
-    schema: { type: 'array', items: { type: 'string' } },
-  },
-  start: queryParam('start', 'Index of the first result.', { type: 'integer', minimum: 0, default: 0 }),
-  limit: queryParam('limit', 'Page size; values above 200 are capped to 200 (and echoed); 0 gives an empty page.', { type: 'integer', minimum: 0, default: 25 }),
-  cursor: queryParam('cursor', 'Opaque keyset cursor carried by `next` links; keeps deep pages fast.'),
-  noCheck: {
-    name: 'X-Atlassian-Token',
-    in: 'header',
-    description: 'no-check lets a write through whose Content-Type a plain HTML form can send (form-urlencoded, multipart/form-data, text/plain, or none with a body); without it such a write is a 403. JSON writes need no header.',
-    schema: { type: 'string', enum: ['no-check'] },
-  },
+// Checked by the XSRF middleware (http/csrf.ts) before any route, so it is declared here rather than parsed.
+const noCheck = {
+  name: 'X-Atlassian-Token',
+  in: 'header',
+  description: 'no-check lets a write through whose Content-Type a plain HTML form can send (form-urlencoded, multipart/form-data, text/plain, or none with a body); without it such a write is a 403. JSON writes need no header.',
+  schema: { type: 'string', enum: ['no-check'] },
 };
 
-const op = (summary: string, params: object[], responses: object, extra: object = {}) => ({ summary, parameters: params, responses: { ...responses, ...ERRORS }, ...extra });
+/** An operation: its parameters and body come from its request schema. */
+function op(summary: string, request: RequestSchema, responses: object, headers: object[] = []) {
+  return {
+    summary,
+    requestParams: { ...(request.params ? { path: request.params } : {}), ...(request.query ? { query: request.query } : {}) },
+    parameters: headers,
+    ...(request.body ? { requestBody: { required: true, ...json(request.body) } } : {}),
+    responses: { ...responses, ...ERRORS },
+  };
+}
 /** A state-changing operation: it takes the XSRF opt-out header. */
-const write = (summary: string, params: object[], responses: object, extra: object = {}) => op(summary, [...params, param('noCheck')], responses, extra);
+const write = (summary: string, request: RequestSchema, responses: object) => op(summary, request, responses, [{ $ref: '#/components/parameters/noCheck' }]);
 const ok = (schema: string, description = 'OK') => ({ '200': { description, ...json(ref(schema)) } });
 const noContent = (description: string) => ({ '204': { description } });
 
 const paths = {
   '/relation/{relationName}/from/{sourceType}/{sourceKey}/to/{targetType}': {
-    get: op(
-      'Find target entities related to a source entity',
-      [...relationPath.filter((p) => p.name !== 'targetKey'), ...selectors, param('expand'), ...paging, param('cursor')],
-      ok('RelationArray'),
-    ),
+    get: op('Find target entities related to a source entity', requests.relationsFromRequest, ok('RelationArray')),
   },
   '/relation/{relationName}/to/{targetType}/{targetKey}/from/{sourceType}': {
-    get: op(
-      'Find source entities related to a target entity',
-      [...relationPath.filter((p) => p.name !== 'sourceKey'), ...selectors, param('expand'), ...paging, param('cursor')],
-      ok('RelationArray'),
-    ),
+    get: op('Find source entities related to a target entity', requests.relationsToRequest, ok('RelationArray')),
   },
   '/relation/{relationName}/from/{sourceType}/{sourceKey}/to/{targetType}/{targetKey}': {
-    get: op('Find the relation from a source to a target (404 when absent)', [...relationPath, ...selectors, param('expand')], ok('Relation')),
-    put: write('Create the relation, or return the existing one (relationData expanded by default)', [...relationPath, ...selectors, param('expand')], ok('Relation')),
-    delete: write('Delete the relation (204 whether or not it existed)', [...relationPath, ...selectors], noContent('Deleted, or there was nothing to delete')),
+    get: op('Find the relation from a source to a target (404 when absent)', requests.relationRequest, ok('Relation')),
+    put: write('Create the relation, or return the existing one (relationData expanded by default)', requests.relationRequest, ok('Relation')),
+    delete: write('Delete the relation (204 whether or not it existed)', requests.relationDeleteRequest, noContent('Deleted, or there was nothing to delete')),
   },
   '/space': {
-    get: op(
-      'List the spaces the caller may view',
-      [queryParam('spaceKey', 'Only these keys (repeat or comma-separate).'), queryParam('type', 'global or personal'), queryParam('status', 'current or archived'), queryParam('favourite', 'true: only spaces the caller favourited', { type: 'boolean' }), ...paging],
-      ok('SpaceArray'),
-    ),
-    post: write('Create a public space (the caller becomes its admin)', [], ok('Space'), { requestBody: { required: true, ...json(ref('SpaceCreate')) } }),
+    get: op('List the spaces the caller may view', requests.spacesRequest, ok('SpaceArray')),
+    post: write('Create a public space (the caller becomes its admin)', requests.spaceCreateRequest, ok('Space')),
   },
   '/space/_private': {
-    post: write('Create a private space only its creator can see', [], ok('Space'), { requestBody: { required: true, ...json(ref('SpaceCreate')) } }),
+    post: write('Create a private space only its creator can see', requests.spaceCreateRequest, ok('Space')),
   },
   '/space/{spaceKey}': {
-    get: op('A space by key', [path('spaceKey', 'The space key.')], ok('Space')),
-    delete: write('Delete a space with its content and relations', [path('spaceKey', 'The space key.')], {
+    get: op('A space by key', requests.spaceRequest, ok('Space')),
+    delete: write('Delete a space with its content and relations', requests.spaceRequest, {
       '202': { description: 'Deleted; the long task reports it finished', ...json(ref('LongTask')) },
     }),
   },
-  '/longtask/{id}': { get: op('The status of a long task', [path('id', 'The task id.')], ok('LongTaskStatus')) },
+  '/longtask/{id}': { get: op('The status of a long task', requests.longTaskRequest, ok('LongTaskStatus')) },
   '/content': {
-    get: op(
-      'List the content the caller may view',
-      [queryParam('spaceKey', 'Only content of this space.'), queryParam('type', 'page, blogpost, ...'), queryParam('title', 'Exact title.'), queryParam('status', 'current (default), draft, trashed, archived or any.'), ...paging],
-      ok('ContentArray'),
-    ),
-    post: write('Create content (needs EDIT in the space)', [queryParam('status', 'Initial status (default current).')], ok('Content'), {
-      requestBody: { required: true, ...json(ref('ContentCreate')) },
-    }),
+    get: op('List the content the caller may view', requests.contentsRequest, ok('ContentArray')),
+    post: write('Create content (needs EDIT in the space)', requests.contentCreateRequest, ok('Content')),
   },
   '/content/{id}': {
-    get: op(
-      'Content by id, at a status and version',
-      [path('id', 'The content id.'), queryParam('status', 'current (default), trashed, draft, archived, historical or any.'), queryParam('version', 'A version number.', { type: 'integer', minimum: 1 })],
-      ok('Content'),
-    ),
-    put: write('Update title or status; version.number must be the latest + 1', [path('id', 'The content id.'), queryParam('status', 'Accepted and ignored.')], {
+    get: op('Content by id, at a status and version', requests.contentRequest, ok('Content')),
+    put: write('Update title or status; version.number must be the latest + 1', requests.contentUpdateRequest, {
       ...ok('Content'),
       '409': error('version.number is not the latest version + 1.'),
-    }, { requestBody: { required: true, ...json(ref('ContentUpdate')) } }),
-    delete: write('Trash current content (200), or purge trashed content with status=trashed (204)', [path('id', 'The content id.'), queryParam('status', 'trashed: purge')], {
+    }),
+    delete: write('Trash current content (200), or purge trashed content with status=trashed (204)', requests.contentDeleteRequest, {
       ...ok('Content', 'Trashed'),
       ...noContent('Purged'),
     }),
   },
-  '/user': { get: op('A user by accountId, key or username', userSelector, ok('User')) },
-  '/user/current': { get: op('The caller', [], ok('User')) },
+  '/user': { get: op('A user by accountId, key or username', requests.userRequest, ok('User')) },
+  '/user/current': { get: op('The caller', {}, ok('User')) },
   '/user/watch/content/{contentId}': {
-    get: op('Whether the user watches the content', [path('contentId', 'The content id.'), ...userSelector], ok('UserWatch')),
-    post: write('Watch the content', [path('contentId', 'The content id.'), ...userSelector], noContent('Watching')),
-    delete: write('Stop watching the content', [path('contentId', 'The content id.'), ...userSelector], noContent('Not watching')),
+    get: op('Whether the user watches the content', requests.watchContentRequest, ok('UserWatch')),
+    post: write('Watch the content', requests.watchContentRequest, noContent('Watching')),
+    delete: write('Stop watching the content', requests.watchContentRequest, noContent('Not watching')),
   },
   '/user/watch/space/{spaceKey}': {
-    get: op('Whether the user watches the space', [path('spaceKey', 'The space key.'), ...userSelector], ok('UserWatch')),
-    post: write('Watch the space', [path('spaceKey', 'The space key.'), ...userSelector], noContent('Watching')),
-    delete: write('Stop watching the space', [path('spaceKey', 'The space key.'), ...userSelector], noContent('Not watching')),
+    get: op('Whether the user watches the space', requests.watchSpaceRequest, ok('UserWatch')),
+    post: write('Watch the space', requests.watchSpaceRequest, noContent('Watching')),
+    delete: write('Stop watching the space', requests.watchSpaceRequest, noContent('Not watching')),
   },
 };
 
-export const openApiDocument = {
+const document = createDocument({
   openapi: '3.1.0',
   info: {
     title: 'relation-gateway: Confluence-compatible REST API',
@@ -344,7 +270,10 @@ export const openApiDocument = {
   paths,
   components: {
     securitySchemes: { basicAuth: { type: 'http', scheme: 'basic' }, bearerAuth: { type: 'http', scheme: 'bearer' } },
-    parameters,
+    parameters: { noCheck },
     schemas,
   },
-};
+} as ZodOpenApiObject);
+
+/** Built once at start-up; the parts declared above are always there. */
+export const openApiDocument = document as typeof document & Required<Pick<typeof document, 'paths' | 'components' | 'servers'>>;

@@ -1,5 +1,6 @@
 // Query parameters and bodies as Confluence clients send them; anything malformed is a 400.
 import type { Context } from 'hono';
+import type * as z from 'zod';
 import { ValidationError } from '../../domain/errors.js';
 
 const INT32 = 2_147_483_647;
@@ -10,28 +11,24 @@ export function query(c: Context, name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
-/** A non-negative integer parameter; `cap` silently lowers larger values (Confluence's fixed limits). */
-export function integerParam(c: Context, name: string, options: { cap?: number; min?: number } = {}): number | undefined {
-  const raw = query(c, name);
+/** A non-negative integer; `cap` silently lowers larger values (Confluence's fixed limits). */
+export function readInteger(name: string, raw: string | undefined, options: { cap?: number } = {}): number | undefined {
   if (raw === undefined) return undefined;
   if (/^-\d+$/.test(raw)) throw new ValidationError(`${name} must not be negative, got '${raw}'`, name);
   if (!/^\+?\d+$/.test(raw)) throw new ValidationError(`${name} must be an integer, got '${raw}'`, name);
   const value = Number(raw);
   if (options.cap !== undefined) return Math.min(value, options.cap);
   if (value > INT32) throw new ValidationError(`${name} must be at most ${INT32}, got '${raw}'`, name);
-  if (options.min !== undefined && value < options.min) throw new ValidationError(`${name} must be at least ${options.min}, got '${raw}'`, name);
   return value;
 }
 
-/** `expand` as a set: comma lists, repeated parameters, or both. */
-export function expandParam(c: Context, defaults: string[] = []): Set<string> {
-  const values = c.req.queries('expand') ?? [];
-  const parts = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
-  return new Set([...defaults, ...parts]);
+/** A non-negative integer query parameter (see `readInteger`). */
+export function integerParam(c: Context, name: string, options: { cap?: number } = {}): number | undefined {
+  return readInteger(name, query(c, name), options);
 }
 
-export function booleanParam(c: Context, name: string): boolean | undefined {
-  const raw = query(c, name)?.toLowerCase();
+export function readBoolean(name: string, text: string | undefined): boolean | undefined {
+  const raw = text?.toLowerCase();
   if (raw === undefined) return undefined;
   if (raw === 'true') return true;
   if (raw === 'false') return false;
@@ -72,7 +69,7 @@ export function assertNoNul(c: Context): void {
 }
 
 /** The JSON object in a request body; a missing body reads as `{}`. */
-export async function readJson(c: Context): Promise<Record<string, unknown>> {
+async function readJson(c: Context): Promise<Record<string, unknown>> {
   const text = await c.req.text();
   if (text.trim() === '') return {};
   let body: unknown;
@@ -86,18 +83,37 @@ export async function readJson(c: Context): Promise<Record<string, unknown>> {
   return body as Record<string, unknown>;
 }
 
-/** A nested value of a body, e.g. `field(body, 'space', 'key')`. */
-export function field(body: unknown, ...path: string[]): unknown {
-  let value = body;
-  for (const key of path) {
-    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
+/** What an operation takes, as declared in schemas.ts; the OpenAPI document is generated from the same schemas. */
+export interface RequestSchema {
+  params?: z.ZodType;
+  query?: z.ZodObject;
+  body?: z.ZodType;
 }
 
-export function optionalString(value: unknown, name: string): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new ValidationError(`${name} must be a string`, name);
-  return value;
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface ParsedRequest<R extends RequestSchema> {
+  params: Parsed<R['params']>;
+  query: Parsed<R['query']>;
+  body: Parsed<R['body']>;
+}
+
+/** The first problem, in declared order, as the 400 this face answers. */
+function check<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const [issue] = result.error.issues;
+  throw new ValidationError(issue.message, issue.path.join('.'));
+}
+
+/**
+ * A request checked against its declaration: path parameters first (a bad entity type is a 400 whatever
+ * else is wrong), then the query, then the body. Each query parameter is given as all its values, so a
+ * list (`expand`) sees every one and a single value takes the first, as Hono's `query()` does.
+ */
+export async function parseRequest<R extends RequestSchema>(c: Context, request: R): Promise<ParsedRequest<R>> {
+  const params = request.params && check(request.params, c.req.param());
+  const query = request.query && check(request.query, Object.fromEntries(Object.keys(request.query.shape).map((name) => [name, c.req.queries(name)])));
+  const body = request.body && check(request.body, await readJson(c));
+  return { params, query, body } as ParsedRequest<R>;
 }

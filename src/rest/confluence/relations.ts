@@ -1,53 +1,40 @@
 // The five relation operations of seed 001.
 import type { Context } from 'hono';
 import { NotFoundError } from '../../domain/errors.js';
-import { parseEntityType, type EntityRef } from '../../domain/entities.js';
+import type { EntityRef } from '../../domain/entities.js';
 import { endCursor } from '../../services/paging.js';
 import { createRelation, deleteRelation, getRelation, listRelations } from '../../services/relations.js';
 import type { Api, ConfluenceEnv } from './env.js';
 import { keysetParams, pageParams, pageText } from './paging.js';
-import { expandParam, integerParam, query } from './params.js';
+import { parseRequest } from './params.js';
+import { relationDeleteRequest, relationRequest, relationsFromRequest, relationsToRequest } from './schemas.js';
 import { relationExpand, relationsText } from './serialize-relation.js';
 
 type C = Context<ConfluenceEnv>;
 type End = 'source' | 'target';
 
-const ONE = '/relation/:name/from/:sourceType/:sourceKey/to/:targetType/:targetKey';
+const ONE = '/relation/:relationName/from/:sourceType/:sourceKey/to/:targetType/:targetKey';
 
 /** An answer already written as JSON text, with the headers `c.json` would send. */
 const jsonText = (c: C, text: string) => c.body(text, 200, { 'Content-Type': 'application/json' });
 
-function endType(c: C, end: End) {
-  return parseEntityType(c.req.param(`${end}Type`) ?? '', `${end}Type`);
+/** The relation a request names; status and version only matter for content (the service ignores them otherwise). */
+async function relationKey(c: C, request: typeof relationRequest | typeof relationDeleteRequest = relationRequest) {
+  const { params, query } = await parseRequest(c, request);
+  const end = (e: End): EntityRef => ({ type: params[`${e}Type`], key: params[`${e}Key`], status: query[`${e}Status`], version: query[`${e}Version`] });
+  const expand = 'expand' in query ? query.expand : [];
+  return { key: { ctx: c.var.ctx, name: params.relationName, source: end('source'), target: end('target') }, expand };
 }
 
-/** One end as the request names it; status and version only matter for content (the service ignores them otherwise). */
-function endRef(c: C, end: End): EntityRef {
-  return {
-    type: endType(c, end),
-    key: c.req.param(`${end}Key`) ?? '',
-    status: query(c, `${end}Status`),
-    version: integerParam(c, `${end}Version`),
-  };
-}
-
-function relationKey(c: C) {
-  // Types first: a bad type is a 400 whatever else is wrong.
-  endType(c, 'source');
-  endType(c, 'target');
-  return { ctx: c.var.ctx, name: c.req.param('name') ?? '', source: endRef(c, 'source'), target: endRef(c, 'target') };
-}
-
-async function oneRelation(c: C, row: Awaited<ReturnType<typeof getRelation>>, defaults: string[] = []) {
-  const expand = relationExpand(expandParam(c, defaults));
-  const [text] = row ? await relationsText(c.var.ctx, c.var.links, [row], expand) : [];
+async function oneRelation(c: C, row: Awaited<ReturnType<typeof getRelation>>, expand: string[]) {
+  const [text] = row ? await relationsText(c.var.ctx, c.var.links, [row], relationExpand(new Set(expand))) : [];
   return text;
 }
 
 function absent(c: C): NotFoundError {
   const p = (name: string) => c.req.param(name);
   return new NotFoundError(
-    `No '${p('name')}' relation exists from ${p('sourceType')} '${p('sourceKey')}' to ${p('targetType')} '${p('targetKey')}'`,
+    `No '${p('relationName')}' relation exists from ${p('sourceType')} '${p('sourceKey')}' to ${p('targetType')} '${p('targetKey')}'`,
   );
 }
 
@@ -55,48 +42,55 @@ function list(direction: 'from' | 'to') {
   const anchorEnd: End = direction === 'from' ? 'source' : 'target';
   const otherEnd: End = direction === 'from' ? 'target' : 'source';
   return async (c: C) => {
-    const otherType = endType(c, otherEnd);
-    const anchor = endRef(c, anchorEnd);
+    const { params, query } = await parseRequest(c, direction === 'from' ? relationsFromRequest : relationsToRequest);
+    const anchor: EntityRef = {
+      type: params[`${anchorEnd}Type`],
+      key: 'sourceKey' in params ? params.sourceKey : params.targetKey,
+      status: query[`${anchorEnd}Status`],
+      version: query[`${anchorEnd}Version`],
+    };
     const page = pageParams(c);
     const { after, offset, limit } = keysetParams(c, page);
     const result = await listRelations({
       ctx: c.var.ctx,
-      name: c.req.param('name') ?? '',
+      name: params.relationName,
       direction,
       anchor,
-      otherType,
-      otherStatus: query(c, `${otherEnd}Status`),
-      otherVersion: integerParam(c, `${otherEnd}Version`),
+      otherType: params[`${otherEnd}Type`],
+      otherStatus: query[`${otherEnd}Status`],
+      otherVersion: query[`${otherEnd}Version`],
       after,
       offset,
       limit,
     });
-    const results = await relationsText(c.var.ctx, c.var.links, result.rows, relationExpand(expandParam(c)));
+    const results = await relationsText(c.var.ctx, c.var.links, result.rows, relationExpand(new Set(query.expand)));
     const next = result.hasMore ? endCursor(result) : null;
     return jsonText(c, pageText(c, c.var.links, page, results, result.hasMore, next ?? undefined));
   };
 }
 
 export function registerRelations(api: Api): void {
-  api.get('/relation/:name/from/:sourceType/:sourceKey/to/:targetType', list('from'));
-  api.get('/relation/:name/to/:targetType/:targetKey/from/:sourceType', list('to'));
+  api.get('/relation/:relationName/from/:sourceType/:sourceKey/to/:targetType', list('from'));
+  api.get('/relation/:relationName/to/:targetType/:targetKey/from/:sourceType', list('to'));
 
   api.get(ONE, async (c) => {
-    const text = await oneRelation(c, await getRelation(relationKey(c)));
+    const { key, expand } = await relationKey(c);
+    const text = await oneRelation(c, await getRelation(key), expand);
     if (!text) throw absent(c);
     return jsonText(c, text);
   });
 
   // PUT shows relationData by default so that two PUTs can be compared.
   api.put(ONE, async (c) => {
-    const { relation } = await createRelation(relationKey(c));
-    const text = await oneRelation(c, relation, ['relationData']);
+    const { key, expand } = await relationKey(c);
+    const { relation } = await createRelation(key);
+    const text = await oneRelation(c, relation, ['relationData', ...expand]);
     if (!text) throw absent(c);
     return jsonText(c, text);
   });
 
   api.delete(ONE, async (c) => {
-    await deleteRelation(relationKey(c));
+    await deleteRelation((await relationKey(c, relationDeleteRequest)).key);
     return c.body(null, 204);
   });
 }

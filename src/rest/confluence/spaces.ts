@@ -1,55 +1,55 @@
 // Spaces (seed 004): list, get, create (public or private), delete as a finished long task.
+import type { Context } from 'hono';
 import { NotFoundError } from '../../domain/errors.js';
 import { createSpace, deleteSpace, getSpace, listSpaces } from '../../services/spaces.js';
 import type { Api } from './env.js';
 import { longTaskPath } from './links.js';
 import { pageEnvelope, pageParams } from './paging.js';
-import { booleanParam, field, optionalString, query, readJson } from './params.js';
+import { parseRequest } from './params.js';
+import { spaceCreateRequest, spaceRequest, spacesRequest } from './schemas.js';
 import { spaceJson } from './serialize.js';
 
-function spaceInput(body: Record<string, unknown>) {
-  return {
-    key: optionalString(body.key, 'key') ?? '',
-    name: optionalString(body.name, 'name') ?? '',
-    description: optionalString(field(body, 'description', 'plain', 'value'), 'description.plain.value'),
-  };
+async function spaceInput(c: Context) {
+  const { body } = await parseRequest(c, spaceCreateRequest);
+  return { key: body.key ?? '', name: body.name ?? '', description: body.description.plain.value };
 }
 
 export function registerSpaces(api: Api): void {
   api.get('/space', async (c) => {
+    const { query } = await parseRequest(c, spacesRequest);
     const page = pageParams(c);
-    const keys = (c.req.queries('spaceKey') ?? []).flatMap((k) => k.split(',')).filter(Boolean);
     const { rows, hasMore } = await listSpaces({
       ctx: c.var.ctx,
       ...page,
-      keys,
-      type: query(c, 'type'),
-      status: query(c, 'status'),
-      favourite: booleanParam(c, 'favourite'),
+      keys: query.spaceKey,
+      type: query.type,
+      status: query.status,
+      favourite: query.favourite,
     });
     const results = rows.map((space) => spaceJson(space, c.var.links));
     return c.json(pageEnvelope(c, c.var.links, page, results, hasMore));
   });
 
   api.post('/space', async (c) => {
-    const space = await createSpace({ ctx: c.var.ctx, ...spaceInput(await readJson(c)), public: true });
+    const space = await createSpace({ ctx: c.var.ctx, ...(await spaceInput(c)), public: true });
     return c.json(spaceJson(space, c.var.links, true));
   });
 
   api.post('/space/_private', async (c) => {
-    const space = await createSpace({ ctx: c.var.ctx, ...spaceInput(await readJson(c)), public: false });
+    const space = await createSpace({ ctx: c.var.ctx, ...(await spaceInput(c)), public: false });
     return c.json(spaceJson(space, c.var.links, true));
   });
 
-  api.get('/space/:key', async (c) => {
-    const key = c.req.param('key');
+  api.get('/space/:spaceKey', async (c) => {
+    const key = (await parseRequest(c, spaceRequest)).params.spaceKey;
     const space = await getSpace({ ctx: c.var.ctx, key });
     if (!space) throw new NotFoundError(`No space found with key '${key}'`);
     return c.json(spaceJson(space, c.var.links, true));
   });
 
-  api.delete('/space/:key', async (c) => {
-    const task = await deleteSpace({ ctx: c.var.ctx, key: c.req.param('key') });
+  api.delete('/space/:spaceKey', async (c) => {
+    const { params } = await parseRequest(c, spaceRequest);
+    const task = await deleteSpace({ ctx: c.var.ctx, key: params.spaceKey });
     return c.json({ id: task.id, links: { status: longTaskPath(task.id) } }, 202);
   });
 }

@@ -1,5 +1,5 @@
 // /relation routes of seed 003. Parent = source content, child = target content, alias = relation name.
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import type { Ctx } from '../../context.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { findVisibleContent } from '../../services/resolve.js';
@@ -11,8 +11,9 @@ import {
   listRelationsOfEntity,
   type RelationRow,
 } from '../../services/relations.js';
-import { contentNotFound, emptyBody, relationNotFound, validationFailed, type ErrorDetail } from './errors.js';
+import { contentNotFound, relationNotFound, validationFailed, type ErrorDetail } from './errors.js';
 import type { UmbracoEnv } from './index.js';
+import { readRelationInput, type RelationInput } from './schemas.js';
 import { relationBody, relationList, relationListPath } from './serialize.js';
 
 const RESERVED = new Set(['parent', 'child', 'type']);
@@ -45,49 +46,12 @@ async function relationsOfContent(ctx: Ctx, direction: 'from' | 'to', key: strin
   }
 }
 
-async function readObject(c: Context): Promise<Record<string, unknown>> {
-  const text = await c.req.text();
-  if (text.trim() === '') throw emptyBody();
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw emptyBody([{ code: 'BadRequest', message: 'The body is not valid JSON.' }]);
-  }
-  if (value === null) throw emptyBody();
-  if (typeof value !== 'object' || Array.isArray(value)) throw emptyBody([{ code: 'BadRequest', message: 'The body must be a JSON object.' }]);
-  return value as Record<string, unknown>;
-}
-
 const detail = (target: string, message: string): ErrorDetail => ({ code: 'ValidationFailed', message, target });
-
-/** A content id as a string (what the client sends) or a non-negative integer. */
-function contentKey(body: Record<string, unknown>, field: 'parentId' | 'childId', details: ErrorDetail[]): string {
-  const value = body[field];
-  if (typeof value === 'string' && value !== '') return value;
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
-  details.push(detail(field, value === undefined || value === null ? `'${field}' is required.` : `'${field}' must be a content id.`));
-  return '';
-}
-
-function readRelationInput(body: Record<string, unknown>) {
-  const details: ErrorDetail[] = [];
-  const parentId = contentKey(body, 'parentId', details);
-  const childId = contentKey(body, 'childId', details);
-  const alias = body.relationTypeAlias;
-  if (typeof alias !== 'string' || alias === '') {
-    details.push(detail('relationTypeAlias', alias === undefined || alias === null ? "'relationTypeAlias' is required." : "'relationTypeAlias' must be a non-empty string."));
-  }
-  const comment = body.comment;
-  if (comment !== undefined && comment !== null && typeof comment !== 'string') details.push(detail('comment', "'comment' must be a string."));
-  if (details.length > 0) throw validationFailed(details);
-  return { parentId, childId, alias: alias as string, comment: (comment as string | null | undefined) ?? null };
-}
 
 const FIELDS: Record<string, string> = { name: 'relationTypeAlias', source: 'parentId', sourceStatus: 'parentId', target: 'childId', targetStatus: 'childId' };
 
 /** Service refusals of a body, as the seed's 422 with the field named in Umbraco's words. */
-async function asValidationFailure(ctx: Ctx, error: unknown, input: ReturnType<typeof readRelationInput>): Promise<unknown> {
+async function asValidationFailure(ctx: Ctx, error: unknown, input: RelationInput): Promise<unknown> {
   if (error instanceof ValidationError) {
     const target = error.field ? (FIELDS[error.field] ?? error.field) : undefined;
     return validationFailed([{ code: 'ValidationFailed', message: error.message, ...(target ? { target } : {}) }]);
@@ -120,11 +84,11 @@ export function registerRelations(app: Hono<UmbracoEnv>, base: string): void {
   for (const path of ['/relation', '/relation/']) {
     app.post(path, async (c) => {
       const ctx = c.get('ctx');
-      const input = readRelationInput(await readObject(c));
+      const input = await readRelationInput(c);
       try {
         const { relation, created } = await createRelation({
           ctx,
-          name: input.alias,
+          name: input.relationTypeAlias,
           source: { type: 'CONTENT', key: input.parentId },
           target: { type: 'CONTENT', key: input.childId },
           comment: input.comment,

@@ -14,7 +14,7 @@ import {
 } from '../domain/relation-rules.js';
 import { governingSpace, pinnedVersion, resolveEntity, type ResolvedEntity } from './resolve.js';
 import { viewerHas } from './space-access.js';
-import { isForeignKeyViolation } from './constraints.js';
+import { isForeignKeyViolation } from '../db/errors.js';
 import {
   anchorConditions,
   endConditions,

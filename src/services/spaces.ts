@@ -6,7 +6,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors
 import { validateSpaceKey, validateText } from '../domain/names.js';
 import { FAVOURITE } from '../domain/relation-rules.js';
 import { findVisibleSpace, resolveSpace, resolveUser } from './resolve.js';
-import { isForeignKeyViolation } from './constraints.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../db/errors.js';
 import { viewerHas } from './space-access.js';
 import { validatePage } from './relations.js';
 
@@ -39,7 +39,7 @@ export async function createSpace({ ctx, ...input }: { ctx: Ctx } & NewSpace): P
       },
     });
   } catch (error) {
-    if ((error as { code?: string }).code === 'P2002') throw new ValidationError(`A space with key '${key}' already exists`, 'key');
+    if (isUniqueViolation(error)) throw new ValidationError(`A space with key '${key}' already exists`, 'key');
     throw error;
   }
 }

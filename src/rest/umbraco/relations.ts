@@ -2,7 +2,6 @@
 import type { Context, Hono } from 'hono';
 import type { Ctx } from '../../context.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
-import { findVisibleContent } from '../../services/resolve.js';
 import {
   createRelation,
   deleteRelationById,
@@ -97,14 +96,14 @@ function readRelationInput(body: Record<string, unknown>) {
 const FIELDS: Record<string, string> = { name: 'relationTypeAlias', source: 'parentId', sourceStatus: 'parentId', target: 'childId', targetStatus: 'childId' };
 
 /** Service refusals of a body, as the seed's 422 with the field named in Umbraco's words. */
-async function asValidationFailure(ctx: Ctx, error: unknown, input: ReturnType<typeof readRelationInput>): Promise<unknown> {
+function asValidationFailure(error: unknown, input: ReturnType<typeof readRelationInput>): unknown {
   if (error instanceof ValidationError) {
     const target = error.field ? (FIELDS[error.field] ?? error.field) : undefined;
     return validationFailed([{ code: 'ValidationFailed', message: error.message, ...(target ? { target } : {}) }]);
   }
-  if (error instanceof NotFoundError) {
-    const parentVisible = await findVisibleContent(ctx, input.parentId, { status: 'current', version: 0 });
-    const [field, key] = parentVisible ? ['childId', input.childId] : ['parentId', input.parentId];
+  // The service names the missing end; a not-found of neither end (the caller's own account gone) stays a 404.
+  if (error instanceof NotFoundError && (error.field === 'source' || error.field === 'target')) {
+    const [field, key] = error.field === 'source' ? ['parentId', input.parentId] : ['childId', input.childId];
     return validationFailed([detail(field, `Content with id '${key}' could not be found.`)]);
   }
   return error;
@@ -141,7 +140,7 @@ export function registerRelations(app: Hono<UmbracoEnv>, base: string): void {
         });
         return c.json(relationBody(base, relation), created ? 201 : 200);
       } catch (error) {
-        throw await asValidationFailure(ctx, error, input);
+        throw asValidationFailure(error, input);
       }
     });
   }

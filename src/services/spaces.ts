@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../context.js';
-import { Prisma, type LongTask, type Space, type SpaceMember } from '../generated/prisma/client.js';
+import { Prisma, type Space, type SpaceMember } from '../generated/prisma/client.js';
 import { LEVELS, type Level } from '../domain/access.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { validateSpaceKey, validateText } from '../domain/names.js';
@@ -82,24 +81,13 @@ export async function listSpaces({ ctx, start = 0, limit, keys, type, favourite,
 
 /**
  * Deletes a space with its content and every relation that touches any of them, in one statement
- * (the foreign keys cascade). Returns the finished long task Confluence clients expect.
+ * (the foreign keys cascade). Returns the space as it was.
  */
-export async function deleteSpace({ ctx, key }: { ctx: Ctx; key: string }): Promise<LongTask> {
+export async function deleteSpace({ ctx, key }: { ctx: Ctx; key: string }): Promise<Space> {
   const space = await resolveSpace(ctx, key);
   if (!(await viewerHas(ctx, space, 'ADMIN'))) throw new ForbiddenError('Only a space admin may delete the space');
-  const id = randomUUID();
-  const [, task] = await ctx.prisma.$transaction([
-    ctx.prisma.space.deleteMany({ where: { id: space.id } }),
-    ctx.prisma.longTask.create({ data: { id, name: `Delete space ${space.key}`, userId: ctx.viewer.id, finishedAt: new Date() } }),
-  ]);
-  return task;
-}
-
-export async function getLongTask({ ctx, id }: { ctx: Ctx; id: string }): Promise<LongTask> {
-  const valid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
-  const task = valid ? await ctx.prisma.longTask.findUnique({ where: { id } }) : null;
-  if (!task || (task.userId !== ctx.viewer.id && !ctx.viewer.siteAdmin)) throw new NotFoundError(`No long task with id '${id}'`);
-  return task;
+  await ctx.prisma.space.deleteMany({ where: { id: space.id } });
+  return space;
 }
 
 export function parseLevel(value: string): Level {

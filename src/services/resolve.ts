@@ -2,6 +2,7 @@
 // entity is missing or merely invisible to the viewer, so nothing leaks.
 import type { Ctx } from '../context.js';
 import type { Content, ContentVersion, Space, User } from '../generated/prisma/client.js';
+import type { ContentView } from '../domain/content-view.js';
 import { NotFoundError } from '../domain/errors.js';
 import { contentSelector, parseContentId, type ContentSelector, type EntityRef, type EntityType } from '../domain/entities.js';
 import { viewerHas } from './space-access.js';
@@ -43,11 +44,9 @@ export async function resolveSpace(ctx: Ctx, key: string, field?: string): Promi
   return space;
 }
 
-export interface VisibleContent {
-  content: Content;
+/** Content as asked for (its pinned version, if any), with the space that governs it. */
+export interface VisibleContent extends ContentView {
   space: Space;
-  /** The version asked for, when one was pinned. */
-  pinned: ContentVersion | null;
 }
 
 /** Content the viewer may view, matching the selector, or null. */

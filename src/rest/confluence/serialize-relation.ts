@@ -1,4 +1,4 @@
-// Relations in the wire shape of seed 001: name, the expanded parts, `_expandable`, `_links`,
+// Relations in Confluence's wire shape (docs/confluence.md): name, the expanded parts, `_expandable`, `_links`,
 // written as JSON text (serialize-text.ts says why).
 import type { Ctx } from '../../context.js';
 import type { Content, Space, User } from '../../generated/prisma/client.js';

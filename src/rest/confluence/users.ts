@@ -1,4 +1,4 @@
-// Users (seed 004): by accountId, userKey or username, and the caller.
+// Users (docs/confluence.md, Entities): by accountId, userKey or username, and the caller.
 import type { Context } from 'hono';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { getUser, me } from '../../services/users.js';

@@ -1,4 +1,4 @@
-// /relation routes of seed 003. Parent = source content, child = target content, alias = relation name.
+// /relation routes (docs/umbraco.md). Parent = source content, child = target content, alias = relation name.
 import type { Context, Hono } from 'hono';
 import type { Ctx } from '../../context.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
@@ -95,7 +95,7 @@ function readRelationInput(body: Record<string, unknown>) {
 
 const FIELDS: Record<string, string> = { name: 'relationTypeAlias', source: 'parentId', sourceStatus: 'parentId', target: 'childId', targetStatus: 'childId' };
 
-/** Service refusals of a body, as the seed's 422 with the field named in Umbraco's words. */
+/** Service refusals of a body, as Heartcore's 422 with the field named in Umbraco's words. */
 function asValidationFailure(error: unknown, input: ReturnType<typeof readRelationInput>): unknown {
   if (error instanceof ValidationError) {
     const target = error.field ? (FIELDS[error.field] ?? error.field) : undefined;

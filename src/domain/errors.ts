@@ -81,7 +81,7 @@ interface HttpRule {
   headers?: (error: DomainError, scheme: AuthScheme) => Record<string, string>;
 }
 
-export const HTTP_ERRORS: Record<ErrorCode, HttpRule> = {
+const HTTP_ERRORS: Record<ErrorCode, HttpRule> = {
   UNAUTHENTICATED: { status: 401, wholeRequest: true, headers: (_, scheme) => ({ 'WWW-Authenticate': `${scheme} realm="relation-gateway"` }) },
   FORBIDDEN: { status: 403 },
   NOT_FOUND: { status: 404 },

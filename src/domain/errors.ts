@@ -1,4 +1,5 @@
-// Domain errors are values with a code; each face maps the code to its own wire format in one place.
+// Domain errors are values with a code. The table below says once what HTTP makes of each code (status and
+// headers); each face renders it in its own body format (src/graphql/errors.ts, src/rest/*/errors.ts).
 export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
@@ -31,7 +32,11 @@ export class ForbiddenError extends DomainError {
 }
 
 export class NotFoundError extends DomainError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** What was not found, when it is one part of the request: `source`, `target` or an input field. */
+    readonly field?: string,
+  ) {
     super('NOT_FOUND', message);
   }
 }
@@ -61,4 +66,45 @@ export class UnavailableError extends DomainError {
   constructor(message = 'The database is unavailable; try again shortly') {
     super('UNAVAILABLE', message);
   }
+}
+
+/** How a face asks for credentials: Confluence clients send Basic, GraphQL and Umbraco clients a bearer key. */
+export type AuthScheme = 'Basic' | 'Bearer';
+
+interface HttpRule {
+  status: number;
+  /**
+   * The error concerns the whole request (its credentials, its rate, the database), so GraphQL answers it
+   * with this status too; other errors concern one field, and GraphQL answers them in a 200.
+   */
+  wholeRequest?: true;
+  headers?: (error: DomainError, scheme: AuthScheme) => Record<string, string>;
+}
+
+const HTTP_ERRORS: Record<ErrorCode, HttpRule> = {
+  UNAUTHENTICATED: { status: 401, wholeRequest: true, headers: (_, scheme) => ({ 'WWW-Authenticate': `${scheme} realm="relation-gateway"` }) },
+  FORBIDDEN: { status: 403 },
+  NOT_FOUND: { status: 404 },
+  BAD_USER_INPUT: { status: 400 },
+  CONFLICT: { status: 409 },
+  // When the token's bucket refills.
+  RATE_LIMITED: {
+    status: 429,
+    wholeRequest: true,
+    headers: (error): Record<string, string> => (error instanceof RateLimitedError ? { 'Retry-After': String(error.retryAfterSeconds) } : {}),
+  },
+  // A retry soon may find the database back.
+  UNAVAILABLE: { status: 503, wholeRequest: true, headers: () => ({ 'Retry-After': '1' }) },
+};
+
+export interface HttpError {
+  status: number;
+  headers: Record<string, string>;
+  wholeRequest: boolean;
+}
+
+/** What HTTP says for a domain error: its row of the table, with the headers filled in for this error. */
+export function httpError(error: DomainError, scheme: AuthScheme): HttpError {
+  const rule = HTTP_ERRORS[error.code];
+  return { status: rule.status, headers: rule.headers?.(error, scheme) ?? {}, wholeRequest: rule.wholeRequest ?? false };
 }

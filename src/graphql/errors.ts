@@ -1,20 +1,13 @@
-// The one place where errors become GraphQL errors: domain errors keep their code and message
-// (and, where HTTP has a status for them, that status); everything else is masked.
+// The one place where errors become GraphQL errors: domain errors keep their code and message (and,
+// for those about the whole request, the HTTP status and headers of src/domain/errors.ts); the rest is masked.
 import { createGraphQLError, maskError as yogaMaskError } from 'graphql-yoga';
 import type { GraphQLError } from 'graphql';
 import { PothosValidationError } from '@pothos/core';
-import { type DomainError, RateLimitedError, ValidationError } from '../domain/errors.js';
+import { httpError, ValidationError } from '../domain/errors.js';
 import { asDomainError } from '../services/failures.js';
 
 // By name, not instanceof: tests load graphql twice (ESM and CommonJS builds).
 const isGraphQLError = (error: unknown): error is GraphQLError => error instanceof Error && error.name === 'GraphQLError';
-
-function httpOf(known: DomainError): { status: number; headers?: Record<string, string> } | undefined {
-  if (known.code === 'UNAUTHENTICATED') return { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="relation-gateway"' } };
-  if (known instanceof RateLimitedError) return { status: 429, headers: { 'Retry-After': String(known.retryAfterSeconds) } };
-  if (known.code === 'UNAVAILABLE') return { status: 503, headers: { 'Retry-After': '1' } };
-  return undefined;
-}
 
 export function maskError(error: unknown, message: string, isDev?: boolean): Error {
   const located = isGraphQLError(error) ? error : undefined;
@@ -23,7 +16,8 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
   const known = original instanceof PothosValidationError ? new ValidationError(original.message, 'id') : asDomainError(original);
   if (!known) return yogaMaskError(error, message, isDev);
   const field = known instanceof ValidationError ? known.field : undefined;
-  const http = httpOf(known);
+  const { status, headers, wholeRequest } = httpError(known, 'Bearer');
+  const http = wholeRequest ? { status, headers } : undefined;
   return createGraphQLError(known.message, {
     nodes: located?.nodes,
     source: located?.source,

@@ -4,7 +4,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { contentSelector, parseContentStatus, parseContentType, type ContentStatus } from '../domain/entities.js';
 import { validateText } from '../domain/names.js';
 import { findVisibleContent, findVisibleSpace, resolveContent, resolveSpace, type VisibleContent } from './resolve.js';
-import { isForeignKeyViolation } from './constraints.js';
+import { isForeignKeyViolation, isRecordNotFound, isUniqueViolation } from '../db/errors.js';
 import { viewerHas } from './space-access.js';
 import { pageOf, pageOffset, pageSize, type Page } from './paging.js';
 
@@ -96,8 +96,8 @@ async function bumpVersion(ctx: Ctx, content: Content, change: { title: string; 
     ctx.loaders.contents.clear(content.id).prime(content.id, updated);
     return updated;
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'P2025' || code === 'P2002') throw new ConflictError(`Content ${content.id} was changed by someone else; reload it and try again`);
+    // The conditional update matched nothing, or the next version row exists: someone else bumped it first.
+    if (isRecordNotFound(error) || isUniqueViolation(error)) throw new ConflictError(`Content ${content.id} was changed by someone else; reload it and try again`);
     throw error;
   }
 }

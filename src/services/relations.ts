@@ -14,7 +14,7 @@ import {
 } from '../domain/relation-rules.js';
 import { governingSpace, pinnedVersion, resolveEntity, type ResolvedEntity } from './resolve.js';
 import { viewerHas } from './space-access.js';
-import { isForeignKeyViolation } from './constraints.js';
+import { isForeignKeyViolation, violatedForeignKey } from '../db/errors.js';
 import { listSize, pageOf, pageOffset, pageSize, type Page } from './paging.js';
 import {
   anchorConditions,
@@ -98,8 +98,11 @@ export async function createRelation({
     const { created, ...relation } = rows[0];
     return { relation, created };
   } catch (error) {
-    // An end purged between resolution and insert: the foreign key refuses the row.
-    if (isForeignKeyViolation(error)) throw new NotFoundError('An end of the relation no longer exists');
+    // An end purged between resolution and insert: the foreign key refuses the row, and its name says which end.
+    if (isForeignKeyViolation(error)) {
+      const end = /^relations_(source|target)_/.exec(violatedForeignKey(error) ?? '')?.[1];
+      throw new NotFoundError('An end of the relation no longer exists', end);
+    }
     throw error;
   }
 }

@@ -2,6 +2,7 @@
 // entity is missing or merely invisible to the viewer, so nothing leaks.
 import type { Ctx } from '../context.js';
 import type { Content, ContentVersion, Space, User } from '../generated/prisma/client.js';
+import type { ContentView } from '../domain/content-view.js';
 import { NotFoundError } from '../domain/errors.js';
 import { contentSelector, parseContentId, type ContentSelector, type EntityRef, type EntityType } from '../domain/entities.js';
 import { viewerHas } from './space-access.js';
@@ -23,9 +24,9 @@ export async function findUser(ctx: Ctx, key: string): Promise<User | null> {
   return ctx.loaders.usersByKey.load(key);
 }
 
-export async function resolveUser(ctx: Ctx, key: string): Promise<User> {
+export async function resolveUser(ctx: Ctx, key: string, field?: string): Promise<User> {
   const user = await findUser(ctx, key);
-  if (!user) throw new NotFoundError(`No user found with key '${key}'`);
+  if (!user) throw new NotFoundError(`No user found with key '${key}'`, field);
   return user;
 }
 
@@ -37,17 +38,15 @@ export async function findVisibleSpace(ctx: Ctx, key: string): Promise<Space | n
   return space;
 }
 
-export async function resolveSpace(ctx: Ctx, key: string): Promise<Space> {
+export async function resolveSpace(ctx: Ctx, key: string, field?: string): Promise<Space> {
   const space = await findVisibleSpace(ctx, key);
-  if (!space) throw new NotFoundError(`No space found with key '${key}'`);
+  if (!space) throw new NotFoundError(`No space found with key '${key}'`, field);
   return space;
 }
 
-export interface VisibleContent {
-  content: Content;
+/** Content as asked for (its pinned version, if any), with the space that governs it. */
+export interface VisibleContent extends ContentView {
   space: Space;
-  /** The version asked for, when one was pinned. */
-  pinned: ContentVersion | null;
 }
 
 /** Content the viewer may view, matching the selector, or null. */
@@ -65,29 +64,34 @@ export async function findVisibleContent(ctx: Ctx, key: string, selector: Conten
   return pinned ? { content, space, pinned } : null;
 }
 
-export async function resolveContent(ctx: Ctx, key: string, selector: ContentSelector = { status: 'current', version: 0 }): Promise<VisibleContent> {
+export async function resolveContent(
+  ctx: Ctx,
+  key: string,
+  selector: ContentSelector = { status: 'current', version: 0 },
+  field?: string,
+): Promise<VisibleContent> {
   const found = await findVisibleContent(ctx, key, selector);
   if (!found) {
     const what = selector.version ? `version ${selector.version}` : `status '${selector.status}'`;
-    throw new NotFoundError(`No content found with id '${key}' and ${what}`);
+    throw new NotFoundError(`No content found with id '${key}' and ${what}`, field);
   }
   return found;
 }
 
-/** Resolves one end of a relation (or a lookup) from its reference; `field` names it in errors. */
+/** Resolves one end of a relation (or a lookup) from its reference; `field` names it in errors, not-found included. */
 export async function resolveEntity(ctx: Ctx, ref: EntityRef, field = 'entity'): Promise<ResolvedEntity> {
   switch (ref.type as EntityType) {
     case 'USER': {
-      const user = await resolveUser(ctx, ref.key);
+      const user = await resolveUser(ctx, ref.key, field);
       return { type: 'USER', id: user.id, user };
     }
     case 'SPACE': {
-      const space = await resolveSpace(ctx, ref.key);
+      const space = await resolveSpace(ctx, ref.key, field);
       return { type: 'SPACE', id: space.id, space };
     }
     case 'CONTENT': {
       const selector = contentSelector(ref.status, ref.version, `${field}Status`);
-      const found = await resolveContent(ctx, ref.key, selector);
+      const found = await resolveContent(ctx, ref.key, selector, field);
       return { type: 'CONTENT', id: found.content.id, content: found.content, space: found.space, selector, pinned: found.pinned };
     }
   }

@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../context.js';
-import type { Prisma, LongTask, Space, SpaceMember } from '../generated/prisma/client.js';
+import type { Prisma, Space, SpaceMember } from '../generated/prisma/client.js';
 import { LEVELS, type Level } from '../domain/access.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { validateSpaceKey, validateText } from '../domain/names.js';
 import { FAVOURITE } from '../domain/relation-rules.js';
 import { findVisibleSpace, resolveSpace, resolveUser } from './resolve.js';
-import { isForeignKeyViolation } from './constraints.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../db/errors.js';
 import { viewerHas } from './space-access.js';
 import { pageOf, pageOffset, pageSize, type Page } from './paging.js';
 
@@ -39,7 +38,7 @@ export async function createSpace({ ctx, ...input }: { ctx: Ctx } & NewSpace): P
       },
     });
   } catch (error) {
-    if ((error as { code?: string }).code === 'P2002') throw new ValidationError(`A space with key '${key}' already exists`, 'key');
+    if (isUniqueViolation(error)) throw new ValidationError(`A space with key '${key}' already exists`, 'key');
     throw error;
   }
 }
@@ -83,24 +82,13 @@ export async function listSpaces({ ctx, start, limit, keys, type, favourite, sta
 
 /**
  * Deletes a space with its content and every relation that touches any of them, in one statement
- * (the foreign keys cascade). Returns the finished long task Confluence clients expect.
+ * (the foreign keys cascade). Returns the space as it was.
  */
-export async function deleteSpace({ ctx, key }: { ctx: Ctx; key: string }): Promise<LongTask> {
+export async function deleteSpace({ ctx, key }: { ctx: Ctx; key: string }): Promise<Space> {
   const space = await resolveSpace(ctx, key);
   if (!(await viewerHas(ctx, space, 'ADMIN'))) throw new ForbiddenError('Only a space admin may delete the space');
-  const id = randomUUID();
-  const [, task] = await ctx.prisma.$transaction([
-    ctx.prisma.space.deleteMany({ where: { id: space.id } }),
-    ctx.prisma.longTask.create({ data: { id, name: `Delete space ${space.key}`, userId: ctx.viewer.id, finishedAt: new Date() } }),
-  ]);
-  return task;
-}
-
-export async function getLongTask({ ctx, id }: { ctx: Ctx; id: string }): Promise<LongTask> {
-  const valid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
-  const task = valid ? await ctx.prisma.longTask.findUnique({ where: { id } }) : null;
-  if (!task || (task.userId !== ctx.viewer.id && !ctx.viewer.siteAdmin)) throw new NotFoundError(`No long task with id '${id}'`);
-  return task;
+  await ctx.prisma.space.deleteMany({ where: { id: space.id } });
+  return space;
 }
 
 export function parseLevel(value: string): Level {

@@ -3,6 +3,7 @@ import type { Ctx } from '../context.js';
 import type { PrismaClient, User } from '../generated/prisma/client.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { usernameBase, validateEmail, validateText } from '../domain/names.js';
+import { isUniqueViolation } from '../db/errors.js';
 import { issueToken } from './tokens.js';
 import { findUser } from './resolve.js';
 
@@ -10,12 +11,6 @@ export interface NewUser {
   email: string;
   displayName: string;
   admin?: boolean;
-}
-
-function isUniqueViolation(error: unknown, field?: string): boolean {
-  const e = error as { code?: string; meta?: unknown; message?: string };
-  if (e?.code !== 'P2002' && !/23505|unique/i.test(String(e?.message))) return false;
-  return field === undefined || JSON.stringify(e.meta ?? e.message ?? '').includes(field);
 }
 
 /** Inserts a user with fresh identifiers; no permission check (the CLI and first start use it). */

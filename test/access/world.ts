@@ -4,6 +4,7 @@ import { createContext, type Ctx } from '../../src/context.js';
 import type { User } from '../../src/generated/prisma/client.js';
 import { createContent, trashContent } from '../../src/services/content.js';
 import { createRelation } from '../../src/services/relations.js';
+import { recordFinishedTask } from '../../src/services/long-tasks.js';
 import { addSpaceMember, createSpace, deleteSpace } from '../../src/services/spaces.js';
 import { createTestApp, type Account, type TestApp } from '../support/app.js';
 
@@ -83,7 +84,8 @@ export async function createWorld(): Promise<World> {
   const linkId = await relate('links', contentRef(a), contentRef(b));
   await relate('likes', userRef(users.spaceAdmin.user.accountId), contentRef(a));
   await relate('favourite', userRef(users.spaceAdmin.user.accountId), contentRef(a));
-  const task = await deleteSpace({ ctx: owner, key: await freshSpace(false) });
+  const gone = await deleteSpace({ ctx: owner, key: await freshSpace(false) });
+  const task = await recordFinishedTask({ ctx: owner, name: `Delete space ${gone.key}` });
 
   return {
     t,

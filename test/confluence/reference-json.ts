@@ -9,7 +9,7 @@ import { friendlyDate } from '../../src/domain/dates.js';
 import type { RelationRow } from '../../src/services/relations.js';
 import type { Links } from '../../src/rest/confluence/links.js';
 import type { RelationExpand } from '../../src/rest/confluence/serialize-relation.js';
-import { contentJson, contentSelfPath, spaceJson, userJson, type ContentView } from '../../src/rest/confluence/serialize.js';
+import { contentJson, contentSelfPath, spaceJson, userJson, type LoadedContentView } from '../../src/rest/confluence/serialize.js';
 import { contentViews, loadMap } from '../../src/rest/confluence/views.js';
 
 const API = '/rest/api';
@@ -27,7 +27,7 @@ interface Loaded {
   users: Map<number, User>;
   spaces: Map<number, Space>;
   contents: Map<number, Content>;
-  views: Map<string, ContentView>;
+  views: Map<string, LoadedContentView>;
 }
 
 type End = 'source' | 'target';
@@ -97,7 +97,7 @@ async function load(ctx: Ctx, rows: RelationRow[], expand: RelationExpand): Prom
     contentViews(ctx, plain.map(([, i]) => i), false),
     contentViews(ctx, spaced.map(([, i]) => i), true),
   ]);
-  const views = new Map<string, ContentView>([
+  const views = new Map<string, LoadedContentView>([
     ...plain.map(([key], n) => [key, plainViews[n]] as const),
     ...spaced.map(([key], n) => [key, spacedViews[n]] as const),
   ]);

@@ -7,7 +7,7 @@ import { contextFor } from '../../src/services/authentication.js';
 import { decodeCursor, encodeCursor } from '../../src/services/paging.js';
 import { getRelation, listRelations } from '../../src/services/relations.js';
 import { linksFor, withQuery } from '../../src/rest/confluence/links.js';
-import { contentJson, spaceJson, userJson, type ContentView } from '../../src/rest/confluence/serialize.js';
+import { contentJson, spaceJson, userJson, type LoadedContentView } from '../../src/rest/confluence/serialize.js';
 import { relationExpand } from '../../src/rest/confluence/serialize-relation.js';
 import { EntityText, str } from '../../src/rest/confluence/serialize-text.js';
 import { BASE, createTestApp, type Account, type TestApp } from '../support/app.js';
@@ -104,18 +104,20 @@ describe('entities written as text', () => {
   it('content is the object shape for every status, pinned version, author and space', () => {
     const author = userWith(1, 'Author "A"');
     const space = spaceWith(7, 'with \\ backslash');
-    const views: ContentView[] = [];
+    const views: LoadedContentView[] = [];
     for (const title of STRINGS) {
       for (const status of ['current', 'draft', 'trashed', 'archived']) {
         const content = contentWith(status, title);
         const latest = versionOf(3, status, title, 'a "message"');
+        const old = versionOf(1, 'current', `old ${title}`);
+        const pinnedLatest = versionOf(3, status, title);
         views.push(
-          { content, version: latest, pinned: false, by: author },
-          { content, version: versionOf(1, 'current', `old ${title}`), pinned: true, by: author, space },
-          { content, version: versionOf(3, status, title), pinned: true, by: null, space: null },
-          { content, version: null, pinned: false, by: null },
-          { content, version: null, pinned: true, by: null, space },
-          { content, version: latest, pinned: false, by: author, space: null },
+          { content, version: latest, pinned: null, by: author },
+          { content, version: old, pinned: old, by: author, space },
+          { content, version: pinnedLatest, pinned: pinnedLatest, by: null, space: null },
+          { content, version: null, pinned: null, by: null },
+          { content, version: null, pinned: null, by: null, space },
+          { content, version: latest, pinned: null, by: author, space: null },
         );
       }
     }

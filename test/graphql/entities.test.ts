@@ -124,6 +124,14 @@ describe('spaces', () => {
     expect((await relationsFrom(t, owner.token, { name: 'likes', source: user('current'), targetType: 'CONTENT', targetStatus: 'any' })).totalCount).toBe(0);
     expect((await ok(t, owner.token, remove, { key: 'GONE' })).deleteSpace.__typename).toBe('NotFoundError');
   });
+
+  it('deleteSpace records no long task (those are the Confluence face\'s)', async () => {
+    await createSpace(t, owner.token, 'NOTASK');
+    const before = await t.db.prisma.longTask.count();
+    const remove = `mutation { deleteSpace(input: { key: "NOTASK" }) { __typename } }`;
+    expect((await ok(t, owner.token, remove)).deleteSpace.__typename).toBe('DeleteSpaceSuccess');
+    expect(await t.db.prisma.longTask.count()).toBe(before);
+  });
 });
 
 describe('content', () => {

@@ -1,15 +1,10 @@
 import { builder } from '../builder.js';
 import type { Content, ContentVersion, Space } from '../../generated/prisma/client.js';
+import { contentAsShown, type ContentView } from '../../domain/content-view.js';
 import { createContent, getContent, purgeContent, trashContent, updateContent } from '../../services/content.js';
 import { resultOf } from './errors.js';
 import { SpaceRef } from './space.js';
 import { UserRef } from './user.js';
-
-/** Content as served: `pinned` (a historical version) overrides the latest title and status. */
-export interface ContentView {
-  content: Content;
-  pinned: ContentVersion | null;
-}
 
 export const ContentRef = builder.objectRef<ContentView>('Content');
 
@@ -28,8 +23,8 @@ ContentRef.implement({
   fields: (t) => ({
     id: t.id({ resolve: (v) => String(v.content.id) }),
     type: t.string({ description: 'page, blogpost, comment, attachment, whiteboard, database, embed or folder', resolve: (v) => v.content.type }),
-    status: t.string({ description: 'current, draft, trashed or archived', resolve: (v) => v.pinned?.status ?? v.content.status }),
-    title: t.string({ resolve: (v) => v.pinned?.title ?? v.content.title }),
+    status: t.string({ description: 'current, draft, trashed or archived', resolve: (v) => contentAsShown(v).status }),
+    title: t.string({ resolve: (v) => contentAsShown(v).title }),
     space: t.field({ type: SpaceRef, resolve: async (v, _, ctx) => (await ctx.loaders.spaces.load(v.content.spaceId)) as Space }),
     version: t.field({
       type: VersionRef,

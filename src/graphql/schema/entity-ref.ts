@@ -3,7 +3,8 @@ import { builder } from '../builder.js';
 import type { Ctx } from '../../context.js';
 import type { Space, User } from '../../generated/prisma/client.js';
 import { ENTITY_TYPES, type EntityType } from '../../domain/entities.js';
-import { ContentRef, type ContentView } from './content.js';
+import type { ContentView } from '../../domain/content-view.js';
+import { ContentRef } from './content.js';
 import { SpaceRef } from './space.js';
 import { UserRef } from './user.js';
 

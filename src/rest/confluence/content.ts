@@ -1,4 +1,4 @@
-// Content (seed 004): list, get by status/version, create, update with a version increment,
+// Content (docs/confluence.md, Entities): list, get by status/version, create, update with a version increment,
 // delete (trash current content; purge trashed content with status=trashed).
 import { NotFoundError } from '../../domain/errors.js';
 import { createContent, getContent, listContent, purgeContent, trashContent, updateContent } from '../../services/content.js';

@@ -1,23 +1,11 @@
-// The one place where errors become Confluence's JSON error body and HTTP status.
+// The one place where errors become Confluence's JSON error body; status and headers come from src/domain/errors.ts.
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
 import type { Config } from '../../config.js';
-import { RateLimitedError, type DomainError, type ErrorCode } from '../../domain/errors.js';
+import { httpError } from '../../domain/errors.js';
 import { loggerFor } from '../../observability/log.js';
 import { asDomainError } from '../../services/failures.js';
-
-const STATUS: Record<ErrorCode, number> = {
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  BAD_USER_INPUT: 400,
-  CONFLICT: 409,
-  RATE_LIMITED: 429,
-  UNAVAILABLE: 503,
-};
-
-export const REALM = 'Basic realm="relation-gateway"';
 
 export interface ErrorBody {
   statusCode: number;
@@ -39,24 +27,21 @@ export function errorBody(status: number, message: string): ErrorBody {
 }
 
 export function errorResponse(status: number, message: string, headers: Record<string, string> = {}): Response {
-  if (status === 401) headers = { ...headers, 'WWW-Authenticate': REALM };
   return new Response(JSON.stringify(errorBody(status, message)), {
     status,
     headers: { 'content-type': 'application/json; charset=UTF-8', ...headers },
   });
 }
 
-// 429 says when the token's bucket refills; 503 invites a retry soon (the database may be back).
-function retryAfter(known: DomainError): Record<string, string> {
-  if (known instanceof RateLimitedError) return { 'Retry-After': String(known.retryAfterSeconds) };
-  return known.code === 'UNAVAILABLE' ? { 'Retry-After': '1' } : {};
-}
-
 /** The sub-app's `onError`: domain errors keep their message, anything unexpected is masked as a 500. */
 export function errorHandler(config: Config) {
   return (error: unknown, c: Context): Response => {
     const known = asDomainError(error);
-    if (known) return errorResponse(STATUS[known.code], known.message, retryAfter(known));
+    if (known) {
+      // confluence.js sends Basic credentials, so a 401 asks for those.
+      const { status, headers } = httpError(known, 'Basic');
+      return errorResponse(status, known.message, headers);
+    }
     if (error instanceof HTTPException && error.status < 500) return errorResponse(error.status, error.message || 'Bad request');
     // The route template, never the path: the path is the client's input.
     loggerFor(config).error(`${c.req.method} ${routePath(c)} failed`, error);

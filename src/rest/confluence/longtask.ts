@@ -1,5 +1,5 @@
 // Long tasks: space deletion reports one, already finished.
-import { getLongTask } from '../../services/spaces.js';
+import { getLongTask } from '../../services/long-tasks.js';
 import type { Api } from './env.js';
 import { parseRequest } from './params.js';
 import { longTaskRequest } from './schemas.js';

@@ -1,4 +1,4 @@
-// The five relation operations of seed 001.
+// The five relation operations (docs/confluence.md).
 import type { Context } from 'hono';
 import { NotFoundError } from '../../domain/errors.js';
 import type { EntityRef } from '../../domain/entities.js';

@@ -85,7 +85,7 @@ const nested = <S extends z.core.$ZodLooseShape>(shape: S, required: string[] = 
 /** Documented, but not read by the gateway. */
 const ignored = (schema: Schema) => z.unknown().optional().meta(documented(schema));
 
-// ---- The relation operations (seed 001)
+// ---- The relation operations (docs/confluence.md)
 
 const relationPath = {
   relationName: pathParam(

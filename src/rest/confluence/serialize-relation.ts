@@ -1,4 +1,4 @@
-// Relations in the wire shape of seed 001: name, the expanded parts, `_expandable`, `_links`,
+// Relations in Confluence's wire shape (docs/confluence.md): name, the expanded parts, `_expandable`, `_links`,
 // written as JSON text (serialize-text.ts says why).
 import type { Ctx } from '../../context.js';
 import type { Content, Space, User } from '../../generated/prisma/client.js';
@@ -6,7 +6,7 @@ import { friendlyDate } from '../../domain/dates.js';
 import type { EntityType } from '../../domain/entities.js';
 import type { RelationRow } from '../../services/relations.js';
 import { API, withQuery, type Links } from './links.js';
-import { contentSelfPath, type ContentView } from './serialize.js';
+import { contentSelfPath, type LoadedContentView } from './serialize.js';
 import { date, EntityText, str } from './serialize-text.js';
 import { contentViews, loadMap } from './views.js';
 
@@ -37,7 +37,7 @@ interface Loaded {
   users: Map<number, User>;
   spaces: Map<number, Space>;
   contents: Map<number, Content>;
-  views: Map<string, ContentView>;
+  views: Map<string, LoadedContentView>;
 }
 
 type End = 'source' | 'target';
@@ -111,7 +111,7 @@ async function load(ctx: Ctx, rows: RelationRow[], expand: RelationExpand): Prom
     contentViews(ctx, plain.map(([, i]) => i), false),
     contentViews(ctx, spaced.map(([, i]) => i), true),
   ]);
-  const views = new Map<string, ContentView>([
+  const views = new Map<string, LoadedContentView>([
     ...plain.map(([key], n) => [key, plainViews[n]] as const),
     ...spaced.map(([key], n) => [key, spacedViews[n]] as const),
   ]);

@@ -4,7 +4,7 @@
 // Byte for byte the same as JSON.stringify(userJson(…)) etc.: test/confluence/serialize-text.test.ts.
 import type { Space, User } from '../../generated/prisma/client.js';
 import { absolute, spacePath, userPath, type Links } from './links.js';
-import { contentShown, contentSpacePath, profilePicturePath, versionShown, type ContentView } from './serialize.js';
+import { contentShown, contentSpacePath, profilePicturePath, versionShown, type LoadedContentView } from './serialize.js';
 
 // Characters JSON.stringify may escape; any surrogate takes the slow path, though only lone ones are escaped.
 const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
@@ -63,7 +63,7 @@ export class EntityText {
     return text;
   }
 
-  content(view: ContentView): string {
+  content(view: LoadedContentView): string {
     const { content } = view;
     const { status, title, selfPath } = contentShown(view);
     const { when, message, number, minorEdit } = versionShown(view);

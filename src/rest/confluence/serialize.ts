@@ -1,5 +1,6 @@
-// Users, spaces and content in the Confluence wire shapes (seeds 000 and 004).
+// Users, spaces and content in the Confluence wire shapes (docs/confluence.md).
 import type { Content, ContentVersion, LongTask, Space, User } from '../../generated/prisma/client.js';
+import { contentAsShown, type ContentView } from '../../domain/content-view.js';
 import { absolute, API, contentPath, longTaskPath, spacePath, topLinks, userPath, withQuery, type Links } from './links.js';
 
 export const profilePicturePath = (links: Links) => `${links.context}/images/icons/profilepics/default.svg`;
@@ -35,12 +36,10 @@ export function spaceJson(space: Space, links: Links, top = false) {
   };
 }
 
-/** Content as shown: its latest state, or the version a relation end (or a request) pinned. */
-export interface ContentView {
-  content: Content;
-  /** The version row shown (the latest one unless pinned). */
+/** A content view with what the Confluence shape adds: the version row shown, its author, and the space when expanded. */
+export interface LoadedContentView extends ContentView {
+  /** The version row shown: the pinned one, else the latest. */
   version: ContentVersion | null;
-  pinned: boolean;
   by: User | null;
   /** Present when the space is expanded. */
   space?: Space | null;
@@ -51,18 +50,14 @@ export function contentSelfPath(content: Content, pinnedVersion?: number): strin
   return withQuery(contentPath(content.id), { status: content.status === 'current' ? undefined : content.status });
 }
 
-/** What a view shows: a pinned version shows its own title and status ("historical" once superseded). */
-export function contentShown({ content, version, pinned }: ContentView) {
-  const historical = pinned && version !== null && version.number < content.version;
-  return {
-    status: historical ? 'historical' : pinned && version ? version.status : content.status,
-    title: pinned && version ? version.title : content.title,
-    selfPath: contentSelfPath(content, pinned ? version?.number : undefined),
-  };
+/** What a view shows, in Confluence's words: a superseded pinned version is "historical". */
+export function contentShown(view: ContentView) {
+  const { title, status, historical } = contentAsShown(view);
+  return { status: historical ? 'historical' : status, title, selfPath: contentSelfPath(view.content, view.pinned?.number) };
 }
 
 /** The version fields of a view; content without its version row shows its own. */
-export function versionShown({ content, version }: ContentView) {
+export function versionShown({ content, version }: LoadedContentView) {
   return {
     when: (version?.when ?? content.updatedAt).toISOString(),
     message: version?.message ?? '',
@@ -73,7 +68,7 @@ export function versionShown({ content, version }: ContentView) {
 
 export const contentSpacePath = (content: Content) => withQuery(contentPath(content.id), { expand: 'space' });
 
-export function versionJson(view: ContentView, links: Links) {
+export function versionJson(view: LoadedContentView, links: Links) {
   const { when, message, number, minorEdit } = versionShown(view);
   return {
     ...(view.by ? { by: userJson(view.by, links) } : {}),
@@ -84,7 +79,7 @@ export function versionJson(view: ContentView, links: Links) {
   };
 }
 
-export function contentJson(view: ContentView, links: Links, top = false) {
+export function contentJson(view: LoadedContentView, links: Links, top = false) {
   const { content } = view;
   const { status, title, selfPath } = contentShown(view);
   return {

@@ -1,6 +1,7 @@
-// Spaces (seed 004): list, get, create (public or private), delete as a finished long task.
+// Spaces (docs/confluence.md): list, get, create (public or private), delete as a finished long task.
 import type { Context } from 'hono';
 import { NotFoundError } from '../../domain/errors.js';
+import { recordFinishedTask } from '../../services/long-tasks.js';
 import { createSpace, deleteSpace, getSpace, listSpaces } from '../../services/spaces.js';
 import type { Api } from './env.js';
 import { longTaskPath } from './links.js';
@@ -49,7 +50,9 @@ export function registerSpaces(api: Api): void {
 
   api.delete('/space/:spaceKey', async (c) => {
     const { params } = await parseRequest(c, spaceRequest);
-    const task = await deleteSpace({ ctx: c.var.ctx, key: params.spaceKey });
+    // Confluence deletes a space in the background and answers with the task; here it is done already.
+    const space = await deleteSpace({ ctx: c.var.ctx, key: params.spaceKey });
+    const task = await recordFinishedTask({ ctx: c.var.ctx, name: `Delete space ${space.key}` });
     return c.json({ id: task.id, links: { status: longTaskPath(task.id) } }, 202);
   });
 }

@@ -1,4 +1,4 @@
-// Users (seed 004): by accountId, userKey or username, and the caller.
+// Users (docs/confluence.md, Entities): by accountId, userKey or username, and the caller.
 import { NotFoundError } from '../../domain/errors.js';
 import { getUser, me } from '../../services/users.js';
 import type { Api } from './env.js';

@@ -2,7 +2,7 @@
 // loaders, one batch per kind, so a page of 200 costs the same statements as a page of 1.
 import type { Ctx } from '../../context.js';
 import type { Content, ContentVersion, Space, User } from '../../generated/prisma/client.js';
-import type { ContentView } from './serialize.js';
+import type { LoadedContentView } from './serialize.js';
 
 export interface ContentItem {
   content: Content;
@@ -12,7 +12,7 @@ export interface ContentItem {
 
 const present = <T>(value: T | Error | null | undefined): value is T => value !== null && value !== undefined && !(value instanceof Error);
 
-export async function contentViews(ctx: Ctx, items: ContentItem[], withSpace: boolean): Promise<ContentView[]> {
+export async function contentViews(ctx: Ctx, items: ContentItem[], withSpace: boolean): Promise<LoadedContentView[]> {
   const versionKey = (item: ContentItem) => `${item.content.id}:${item.pinnedVersion || item.content.version}`;
   const [versions, spaces] = await Promise.all([
     ctx.loaders.contentVersions.loadMany(items.map(versionKey)),
@@ -30,14 +30,14 @@ export async function contentViews(ctx: Ctx, items: ContentItem[], withSpace: bo
     return {
       content: item.content,
       version,
-      pinned: item.pinnedVersion > 0,
+      pinned: item.pinnedVersion > 0 ? version : null,
       by: version?.byId ? (authors.get(version.byId) ?? null) : null,
       ...(withSpace ? { space: spaceOf.get(item.content.spaceId) ?? null } : {}),
     };
   });
 }
 
-export async function contentView(ctx: Ctx, content: Content, pinnedVersion = 0, withSpace = true): Promise<ContentView> {
+export async function contentView(ctx: Ctx, content: Content, pinnedVersion = 0, withSpace = true): Promise<LoadedContentView> {
   const [view] = await contentViews(ctx, [{ content, pinnedVersion }], withSpace);
   return view;
 }

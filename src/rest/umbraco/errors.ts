@@ -1,9 +1,10 @@
-// The Umbraco face's one error mapping: every failure becomes {"error": {"code", "message"}} (seed 003).
+// The Umbraco face's one error rendering: every failure becomes {"error": {"code", "message"}} (docs/umbraco.md),
+// with the status and headers of src/domain/errors.ts.
 import type { Context } from 'hono';
 import { routePath } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Config } from '../../config.js';
-import { RateLimitedError, type ValidationError } from '../../domain/errors.js';
+import { httpError, type ValidationError, type ErrorCode } from '../../domain/errors.js';
 import { loggerFor } from '../../observability/log.js';
 import { asDomainError } from '../../services/failures.js';
 
@@ -19,6 +20,7 @@ export class UmbracoError extends Error {
     readonly code: string,
     message: string,
     readonly details?: ErrorDetail[],
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -41,35 +43,39 @@ export const notJson = () =>
 
 export const routeNotFound = () => new UmbracoError(404, 'NotFound', 'The requested resource could not be found.');
 
+const CODES: Record<ErrorCode, string> = {
+  UNAUTHENTICATED: 'Unauthorized',
+  FORBIDDEN: 'Forbidden',
+  NOT_FOUND: 'NotFound',
+  BAD_USER_INPUT: 'ValidationFailed',
+  CONFLICT: 'Conflict',
+  RATE_LIMITED: 'TooManyRequests',
+  UNAVAILABLE: 'ServiceUnavailable',
+};
+
+// Heartcore's own words for these, whatever the service said.
+const MESSAGES: Partial<Record<ErrorCode, string>> = {
+  UNAUTHENTICATED: 'Authorization has been denied for this request.',
+  FORBIDDEN: 'You are not authorized to access the given resource.',
+};
+
 /** A domain error as an Umbraco error; `null` for a real bug. */
 function translate(error: unknown): UmbracoError | null {
   if (error instanceof UmbracoError) return error;
   const known = asDomainError(error);
   if (!known) return null;
-  switch (known.code) {
-    case 'UNAUTHENTICATED':
-      return new UmbracoError(401, 'Unauthorized', 'Authorization has been denied for this request.');
-    case 'FORBIDDEN':
-      return new UmbracoError(403, 'Forbidden', 'You are not authorized to access the given resource.');
-    case 'NOT_FOUND':
-      return new UmbracoError(404, 'NotFound', known.message);
-    case 'BAD_USER_INPUT':
-      return validationFailed([{ code: 'ValidationFailed', message: known.message, target: (known as ValidationError).field }]);
-    case 'CONFLICT':
-      return new UmbracoError(409, 'Conflict', known.message);
-    case 'RATE_LIMITED':
-      return new UmbracoError(429, 'TooManyRequests', known.message);
-    case 'UNAVAILABLE':
-      return new UmbracoError(503, 'ServiceUnavailable', known.message);
+  // Heartcore answers invalid input with 422 ValidationFailed and the field as its target, not a 400.
+  if (known.code === 'BAD_USER_INPUT') {
+    return validationFailed([{ code: 'ValidationFailed', message: known.message, target: (known as ValidationError).field }]);
   }
+  const { status, headers } = httpError(known, 'Bearer');
+  return new UmbracoError(status as ContentfulStatusCode, CODES[known.code], MESSAGES[known.code] ?? known.message, undefined, headers);
 }
 
 export function errorResponse(c: Context, error: unknown, config: Config): Response {
   const mapped = translate(error);
   if (!mapped) loggerFor(config).error(`umbraco: ${c.req.method} ${routePath(c)} failed`, error);
-  const { status, code, message, details } = mapped ?? new UmbracoError(500, 'InternalServerError', 'Internal server error.');
-  if (status === 401) c.header('WWW-Authenticate', 'Bearer realm="relation-gateway"');
-  if (error instanceof RateLimitedError) c.header('Retry-After', String(error.retryAfterSeconds));
-  if (status === 503) c.header('Retry-After', '1');
+  const { status, code, message, details, headers } = mapped ?? new UmbracoError(500, 'InternalServerError', 'Internal server error.');
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
   return c.json({ error: details ? { code, message, details } : { code, message } }, status);
 }

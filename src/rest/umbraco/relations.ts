@@ -1,8 +1,7 @@
-// /relation routes of seed 003. Parent = source content, child = target content, alias = relation name.
+// /relation routes (docs/umbraco.md). Parent = source content, child = target content, alias = relation name.
 import type { Hono } from 'hono';
 import type { Ctx } from '../../context.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
-import { findVisibleContent } from '../../services/resolve.js';
 import {
   createRelation,
   deleteRelationById,
@@ -50,15 +49,15 @@ const detail = (target: string, message: string): ErrorDetail => ({ code: 'Valid
 
 const FIELDS: Record<string, string> = { name: 'relationTypeAlias', source: 'parentId', sourceStatus: 'parentId', target: 'childId', targetStatus: 'childId' };
 
-/** Service refusals of a body, as the seed's 422 with the field named in Umbraco's words. */
-async function asValidationFailure(ctx: Ctx, error: unknown, input: RelationInput): Promise<unknown> {
+/** Service refusals of a body, as Heartcore's 422 with the field named in Umbraco's words. */
+function asValidationFailure(error: unknown, input: RelationInput): unknown {
   if (error instanceof ValidationError) {
     const target = error.field ? (FIELDS[error.field] ?? error.field) : undefined;
     return validationFailed([{ code: 'ValidationFailed', message: error.message, ...(target ? { target } : {}) }]);
   }
-  if (error instanceof NotFoundError) {
-    const parentVisible = await findVisibleContent(ctx, input.parentId, { status: 'current', version: 0 });
-    const [field, key] = parentVisible ? ['childId', input.childId] : ['parentId', input.parentId];
+  // The service names the missing end; a not-found of neither end (the caller's own account gone) stays a 404.
+  if (error instanceof NotFoundError && (error.field === 'source' || error.field === 'target')) {
+    const [field, key] = error.field === 'source' ? ['parentId', input.parentId] : ['childId', input.childId];
     return validationFailed([detail(field, `Content with id '${key}' could not be found.`)]);
   }
   return error;
@@ -95,7 +94,7 @@ export function registerRelations(app: Hono<UmbracoEnv>, base: string): void {
         });
         return c.json(relationBody(base, relation), created ? 201 : 200);
       } catch (error) {
-        throw await asValidationFailure(ctx, error, input);
+        throw asValidationFailure(error, input);
       }
     });
   }

@@ -1,4 +1,4 @@
-// The body of POST /relation (seed 003), declared once: every problem with it is one entry of the
+// The body of POST /relation (docs/umbraco.md), declared once: every problem with it is one entry of the
 // 422's details, in the seed's words, with the field as its target.
 import type { Context } from 'hono';
 import * as z from 'zod';

@@ -1,4 +1,4 @@
-// Relations and relation types in the HAL shapes of the Umbraco contract (docs/umbraco.md), with absolute links from PUBLIC_URL.
+// Relations and relation types in the HAL shapes of docs/umbraco.md, with absolute links from PUBLIC_URL.
 import { v5 as uuidv5 } from 'uuid';
 import type { RelationRow, RelationNameSummary } from '../../services/relations.js';
 
@@ -25,7 +25,7 @@ export function relationBody(base: string, row: RelationRow) {
   };
 }
 
-/** HAL repeats a link relation as an array only when there is more than one (as in the seed). */
+/** HAL repeats a link relation as an array only when there is more than one (as Heartcore does). */
 function linkRelation(links: Link[]): Link | Link[] | undefined {
   return links.length === 0 ? undefined : links.length === 1 ? links[0] : links;
 }

@@ -1,0 +1,78 @@
+// Real failures from the database in use (PGlite, or PostgreSQL with TEST_DATABASE_URL), recognised by code.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import { isForeignKeyViolation, isRecordNotFound, isUnavailable, isUniqueViolation, sqlState, violatedForeignKey } from '../../src/db/errors.js';
+import { Prisma, type User } from '../../src/generated/prisma/client.js';
+import { freshDatabase } from '../support/database.js';
+
+let db: Database;
+let existing: User;
+beforeAll(async () => {
+  db = await freshDatabase();
+  existing = await db.prisma.user.create({ data: { email: 'a@example.com', displayName: 'A', username: 'a', accountId: 'a1', userKey: 'a2' } });
+});
+afterAll(async () => {
+  await db?.close();
+});
+
+const failure = (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => expect.fail('the statement succeeded'),
+    (error: unknown) => error,
+  );
+
+describe('recognising database errors', () => {
+  it('a duplicate e-mail is a unique violation on email, not on username', async () => {
+    const error = await failure(db.prisma.user.create({ data: { email: 'a@example.com', displayName: 'B', username: 'b', accountId: 'b1', userKey: 'b2' } }));
+    expect(isUniqueViolation(error)).toBe(true);
+    expect(isUniqueViolation(error, 'email')).toBe(true);
+    expect(isUniqueViolation(error, 'username')).toBe(false);
+    expect(isForeignKeyViolation(error)).toBe(false);
+    expect(isUnavailable(error)).toBe(false);
+  });
+
+  it('a duplicate username is a unique violation on username', async () => {
+    const error = await failure(db.prisma.user.create({ data: { email: 'c@example.com', displayName: 'C', username: 'a', accountId: 'c1', userKey: 'c2' } }));
+    expect(isUniqueViolation(error, 'username')).toBe(true);
+    expect(isUniqueViolation(error, 'email')).toBe(false);
+  });
+
+  it('a row pointing at a missing space is a foreign key violation naming its constraint', async () => {
+    const error = await failure(db.prisma.spaceMember.create({ data: { spaceId: 999_999, userId: existing.id, level: 'VIEW' } }));
+    expect(isForeignKeyViolation(error)).toBe(true);
+    expect(violatedForeignKey(error)).toBe('space_members_space_id_fkey');
+    expect(isUniqueViolation(error)).toBe(false);
+  });
+
+  it('a raw insert pointing at missing content names which end its foreign key guards', async () => {
+    const insert = Prisma.sql`INSERT INTO relations (name, source_type, source_id, source_content_id, target_type, target_id, target_content_id)
+      VALUES ('x', 'CONTENT', 999999, 999999, 'CONTENT', 999999, 999999)`;
+    const error = await failure(db.prisma.$queryRaw(insert));
+    expect(isForeignKeyViolation(error)).toBe(true);
+    expect(violatedForeignKey(error)).toMatch(/^relations_(source|target)_content_id_fkey$/);
+  });
+
+  it('an update whose condition matched no row is a record-not-found', async () => {
+    const error = await failure(db.prisma.user.update({ where: { id: existing.id, displayName: 'someone else' }, data: { displayName: 'X' } }));
+    expect(isRecordNotFound(error)).toBe(true);
+    expect(isUniqueViolation(error)).toBe(false);
+  });
+
+  it('the direct read path reports the SQLSTATE and is not mistaken for an outage', async () => {
+    const error = await failure(db.read(Prisma.sql`SELECT 1 / 0`));
+    expect(sqlState(error)).toBe('22012');
+    expect(isUnavailable(error)).toBe(false);
+  });
+
+  it('a closed database is unavailable, through Prisma and through the read path', async () => {
+    const closing = await freshDatabase();
+    await closing.close();
+    expect(isUnavailable(await failure(closing.prisma.user.count()))).toBe(true);
+    expect(isUnavailable(await failure(closing.read(Prisma.sql`SELECT 1`)))).toBe(true);
+  });
+
+  it('a plain bug is neither', () => {
+    const bug = new TypeError("Cannot read properties of undefined (reading 'id')");
+    expect([isUnavailable(bug), isUniqueViolation(bug), isForeignKeyViolation(bug), isRecordNotFound(bug)]).toEqual([false, false, false, false]);
+  });
+});

@@ -2,11 +2,12 @@
 // the request answers, so each task is recorded already finished.
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../context.js';
-import type { LongTask } from '../generated/prisma/client.js';
+import type { LongTask, Prisma } from '../generated/prisma/client.js';
 import { NotFoundError } from '../domain/errors.js';
 
-export async function recordFinishedTask({ ctx, name }: { ctx: Ctx; name: string }): Promise<LongTask> {
-  return ctx.prisma.longTask.create({ data: { id: randomUUID(), name, userId: ctx.viewer.id, finishedAt: new Date() } });
+/** Records a finished task; `db` is the transaction of the work it reports, so both land or neither does. */
+export async function recordFinishedTask({ ctx, db, name }: { ctx: Ctx; db: Prisma.TransactionClient; name: string }): Promise<LongTask> {
+  return db.longTask.create({ data: { id: randomUUID(), name, userId: ctx.viewer.id, finishedAt: new Date() } });
 }
 
 /** A task its owner (or a site admin) may read; anyone else's reads as absent. */

@@ -84,11 +84,28 @@ export async function listSpaces({ ctx, start, limit, keys, type, favourite, sta
  * Deletes a space with its content and every relation that touches any of them, in one statement
  * (the foreign keys cascade). Returns the space as it was.
  */
-export async function deleteSpace({ ctx, key }: { ctx: Ctx; key: string }): Promise<Space> {
+/**
+ * A space ADMIN deletes the space with everything in it. `alongside` is what a face records about the
+ * deletion (the Confluence face's long task): it is written in the same transaction, so a failure
+ * leaves neither the deletion nor the record behind.
+ */
+export async function deleteSpace<T = undefined>({
+  ctx,
+  key,
+  alongside,
+}: {
+  ctx: Ctx;
+  key: string;
+  alongside?: (tx: Prisma.TransactionClient, space: Space) => Promise<T>;
+}): Promise<{ space: Space; recorded: T }> {
   const space = await resolveSpace(ctx, key);
   if (!(await viewerHas(ctx, space, 'ADMIN'))) throw new ForbiddenError('Only a space admin may delete the space');
-  await ctx.prisma.space.deleteMany({ where: { id: space.id } });
-  return space;
+  const recorded = await ctx.prisma.$transaction(async (tx) => {
+    await tx.space.deleteMany({ where: { id: space.id } });
+    // Without `alongside`, T is its default, undefined.
+    return (alongside ? alongside(tx, space) : undefined) as T;
+  });
+  return { space, recorded };
 }
 
 export function parseLevel(value: string): Level {

@@ -84,8 +84,11 @@ export async function createWorld(): Promise<World> {
   const linkId = await relate('links', contentRef(a), contentRef(b));
   await relate('likes', userRef(users.spaceAdmin.user.accountId), contentRef(a));
   await relate('favourite', userRef(users.spaceAdmin.user.accountId), contentRef(a));
-  const gone = await deleteSpace({ ctx: owner, key: await freshSpace(false) });
-  const task = await recordFinishedTask({ ctx: owner, name: `Delete space ${gone.key}` });
+  const { recorded: task } = await deleteSpace({
+    ctx: owner,
+    key: await freshSpace(false),
+    alongside: (db, space) => recordFinishedTask({ ctx: owner, db, name: `Delete space ${space.key}` }),
+  });
 
   return {
     t,

@@ -51,8 +51,11 @@ export function registerSpaces(api: Api): void {
   api.delete('/space/:spaceKey', async (c) => {
     const { params } = await parseRequest(c, spaceRequest);
     // Confluence deletes a space in the background and answers with the task; here it is done already.
-    const space = await deleteSpace({ ctx: c.var.ctx, key: params.spaceKey });
-    const task = await recordFinishedTask({ ctx: c.var.ctx, name: `Delete space ${space.key}` });
+    const { recorded: task } = await deleteSpace({
+      ctx: c.var.ctx,
+      key: params.spaceKey,
+      alongside: (db, space) => recordFinishedTask({ ctx: c.var.ctx, db, name: `Delete space ${space.key}` }),
+    });
     return c.json({ id: task.id, links: { status: longTaskPath(task.id) } }, 202);
   });
 }

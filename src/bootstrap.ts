@@ -41,11 +41,15 @@ export async function createFirstAdmin(config: Config, db: Database): Promise<Bo
   return { user, token };
 }
 
-export async function bootstrap(config: Config, db: Database): Promise<BootstrapResult> {
+/** `step` hears a line before each piece of first-start work, so a long first start is never silent. */
+export async function bootstrap(config: Config, db: Database, step: (line: string) => void = () => {}): Promise<BootstrapResult> {
   return withStartupLock(config, async () => {
     const admin = await createFirstAdmin(config, db);
+    if (admin) step(`First start: created the site admin ${admin.user.email}`);
     // PostgreSQL is somebody's real database: demo data only when asked for (`seed --demo`).
-    const demo = admin && db.kind === 'pglite' && config.demo ? await seedDemo(db, config) : undefined;
+    const loadDemo = admin && db.kind === 'pglite' && config.demo;
+    if (loadDemo) step('Loading the demo data (first start only)');
+    const demo = loadDemo ? await seedDemo(db, config) : undefined;
     return { admin, demo };
   });
 }

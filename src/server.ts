@@ -1,6 +1,9 @@
-// Process entry: config → database (migrated) → first-start bootstrap → listen; graceful stop on signals.
+// Process entry: config → listen → database (migrated) → first-start bootstrap → serve; graceful stop on signals.
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { adminBanner, bootstrap } from './bootstrap.js';
@@ -48,24 +51,30 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     process.on('SIGINT', onSignal);
   }
 
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  let server: Server;
-  let runtime: Config;
+  // The port first: a clash fails here, before the database is touched or a first-start admin token exists.
+  const app = deferred<Hono['fetch']>();
+  const { server, config: runtime } = await listen(config, app.promise);
+  const { address, port } = server.address() as AddressInfo;
+  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+
+  let db: Database | undefined;
   try {
-    const { admin, demo } = await bootstrap(config, db);
+    db = await openMigrated(config, log);
+    const { admin, demo } = await bootstrap(config, db, (step) => log.info(step));
     // Printed whatever LOG_LEVEL says and not through the logger, which would redact the token: it is the only chance to see it.
     if (admin) out(adminBanner(admin));
     if (demo && !demo.skipped) {
       log.info(`Loaded demo data: ${demo.users} users, ${demo.spaces} spaces, ${demo.content} pages and posts, ${demo.relations} relations.`);
     }
-    ({ server, config: runtime } = await listen(config, db));
+    app.resolve(createApp({ config: runtime, db }).fetch);
   } catch (error) {
-    await db.close().catch(() => {});
+    app.reject(error);
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await db?.close().catch(() => {});
     throw error;
   }
 
-  const { address, port } = server.address() as AddressInfo;
-  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
   running = { url, config: runtime, db, server, stop: stopper(server, db, log) };
   const where = db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : `PostgreSQL at ${postgresPlace(config.databaseUrl!)}`;
   log.info(`relation-gateway listening on ${url} (database: ${where})`);
@@ -117,12 +126,46 @@ function postgresPlace(url: string): string {
   return `${hostname || 'localhost'}:${port || 5432}${pathname}`;
 }
 
-/** Binds the port; with PORT=0 and no PUBLIC_URL the public URL gets the port actually bound. */
-function listen(config: Config, db: Database): Promise<{ server: Server; config: Config }> {
+/** Opens the database and applies pending migrations, with a line before and after (a first embedded start takes a while). */
+async function openMigrated(config: Config, log: Logger): Promise<Database> {
+  const started = performance.now();
+  if (config.databaseUrl) {
+    log.info(`Connecting to PostgreSQL at ${postgresPlace(config.databaseUrl)} and applying pending migrations`);
+  } else {
+    const fresh = !existsSync(join(config.dataDir, 'pg', 'PG_VERSION'));
+    log.info(
+      fresh
+        ? `Creating the embedded database in ${config.dataDir} and applying migrations (first start: about 10 s)`
+        : `Opening the embedded database in ${config.dataDir} and applying pending migrations`,
+    );
+  }
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  log.info(`Database ready in ${Math.round(performance.now() - started)} ms`);
+  return db;
+}
+
+function deferred<T>(): { promise: Promise<T>; resolve(value: T): void; reject(error: unknown): void } {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  promise.catch(() => {}); // a failed start is reported by startServer; requests waiting on it just end
+  return { promise, resolve, reject };
+}
+
+/**
+ * Binds the port before the database is opened; requests that arrive while the start finishes wait for
+ * the app. With PORT=0 and no PUBLIC_URL the public URL gets the port actually bound.
+ */
+function listen(config: Config, app: Promise<Hono['fetch']>): Promise<{ server: Server; config: Config }> {
   const runtime: Config = { ...config };
-  const app = createApp({ config: runtime, db });
+  let handler: Hono['fetch'] | undefined;
+  app.then(
+    (fetch) => (handler = fetch),
+    () => {},
+  );
+  const fetch: Hono['fetch'] = (request, env, ctx) => (handler ? handler(request, env, ctx) : app.then((ready) => ready(request, env, ctx)));
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    const server = serve({ fetch, port: config.port, hostname: config.host }, (info) => {
       if (config.port === 0) runtime.publicUrl = runtime.publicUrl.replace(/:0$/, `:${info.port}`);
       server.off('error', onError);
       resolve({ server, config: runtime });

@@ -5,31 +5,13 @@ import type { Database } from '../db/database.js';
 import { describeError, isExpected, loggerFor, type Logger } from '../observability/log.js';
 import { contextFor } from '../services/authentication.js';
 import { maskError } from './errors.js';
+import { graphiqlOptions, renderGraphiQL } from './graphiql.js';
 import { compiledExecution } from './jit.js';
 import { disableIntrospection } from './introspection.js';
 import { armorPlugins, csrfPrevention, LIMITS } from './limits.js';
 import { supportedOperations } from './operations.js';
 import { readableParams } from './params.js';
 import { schema } from './schema/index.js';
-
-export const EXAMPLE = `# Paste the admin token printed at first start into the Headers tab below:
-# { "Authorization": "Bearer rg_..." }
-# Then run this: the demo data's favourite pages of the current user.
-query Favourites {
-  me { displayName accountId }
-  relationsFrom(name: "favourite", source: { type: USER, key: "current" }, targetType: CONTENT, first: 10) {
-    totalCount
-    nodes {
-      id
-      target {
-        ... on Content { id title type space { key name } }
-      }
-      relationData { createdBy { displayName } createdDate friendlyCreatedDate }
-    }
-    pageInfo { hasNextPage endCursor }
-  }
-}
-`;
 
 const text = (args: unknown[]) => args.map((arg) => (typeof arg === 'string' ? arg : describeError(arg))).join(' ');
 
@@ -61,7 +43,8 @@ export function createGraphQL(config: Config, db: Database): YogaServerInstance<
     // The one cross-origin policy is the app's (src/http/cors.ts): yoga's would reflect any origin with credentials.
     // A factory answering false keeps yoga's 204 for a bare OPTIONS but adds none of its own CORS headers.
     cors: () => false,
-    graphiql: config.graphiql ? { defaultQuery: EXAMPLE, title: 'relation-gateway' } : false,
+    graphiql: config.graphiql ? graphiqlOptions : false,
+    renderGraphiQL,
     logging: yogaLogger(loggerFor(config)),
     // Authentication failures surface through maskError as a top-level UNAUTHENTICATED (HTTP 401).
     context: ({ request }) => contextFor(config, db, request.headers),

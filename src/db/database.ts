@@ -35,6 +35,13 @@ export interface Database {
  */
 const GENERIC_PLANS = 'SET plan_cache_mode = force_generic_plan';
 
+/**
+ * PGlite runs PostgreSQL's stock shared_buffers of 128 MB inside the process's own memory, all of it
+ * resident from the start. The embedded database is small and its files sit in the OS page cache
+ * anyway: 32 MB keeps the idle process near 250 MB (docs/performance.md, "Memory").
+ */
+const PGLITE_SETTINGS = ['-c', 'shared_buffers=32MB'];
+
 export interface OpenDatabaseOptions {
   /** postgres:// URL; without it, PGlite at `${dataDir}/pg`. */
   databaseUrl?: string;
@@ -139,7 +146,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
       lock = await acquireDataDirLock(dataDir);
       const pgDir = join(dataDir, 'pg');
       mkdirSync(pgDir, { recursive: true });
-      db = await PGlite.create(pgDir);
+      db = await PGlite.create(pgDir, { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
     }
     if (migrate) await applyMigrations(new PrismaPGlite(db));
     await db.exec(GENERIC_PLANS);

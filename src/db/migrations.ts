@@ -1,4 +1,5 @@
 // Prisma's migration engine (WebAssembly) driven through a driver adapter: no native engine, no network.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -166,12 +167,39 @@ async function pgConfigOf(factory: SqlDriverAdapterFactory): Promise<pg.PoolConf
   }
 }
 
+/**
+ * Whether every migration is recorded as applied with the same checksum, and none failed: then the
+ * engine (a WebAssembly module: half a second and tens of MB that stay resident) need not load at all.
+ * Anything else, including a missing table, goes to the engine, which applies or reports it.
+ */
+async function upToDate(factory: SqlDriverAdapterFactory, list: MigrationList): Promise<boolean> {
+  const adapter = await factory.connect();
+  try {
+    const { rows } = await adapter.queryRaw({
+      sql: 'SELECT migration_name, checksum, finished_at IS NOT NULL AS finished FROM _prisma_migrations WHERE rolled_back_at IS NULL',
+      args: [],
+      argTypes: [],
+    });
+    if (rows.some(([, , finished]) => !finished)) return false;
+    const applied = new Map(rows.map(([name, checksum]) => [name, checksum]));
+    return list.migrationDirectories.every((dir) => {
+      const { content } = dir.migrationFile;
+      return content.tag === 'ok' && applied.get(dir.path) === createHash('sha256').update(content.value).digest('hex');
+    });
+  } catch {
+    return false;
+  } finally {
+    await adapter.dispose();
+  }
+}
+
 /** Applies pending migrations from prisma/migrations; returns the names just applied (empty when up to date). */
 export async function applyMigrations(
   factory: SqlMigrationAwareDriverAdapterFactory | SqlDriverAdapterFactory,
   opts: MigrateOptions = {},
 ): Promise<{ applied: string[] }> {
   const migrationsList = readMigrations(opts.migrationsDir);
+  if (await upToDate(factory, migrationsList)) return { applied: [] };
   const run = (f: SqlDriverAdapterFactory) =>
     withEngine(f, opts, async (engine) => ({
       applied: (await engine.applyMigrations({ migrationsList, filters: FILTERS })).appliedMigrationNames,

@@ -42,8 +42,7 @@ async function apiError(promise: Promise<unknown>): Promise<{ status: number; bo
 
 describe('client.relation', () => {
   // Each test relates pages[0] to pages[1] under its own name, so no test sees another's relation.
-  const ends = (relationName: string) =>
-    ({ relationName, sourceType: 'content', sourceKey: pages[0], targetType: 'content', targetKey: pages[1] }) as const;
+  const ends = (relationName: string) => ({ relationName, sourceType: 'content', sourceKey: pages[0], targetType: 'content', targetKey: pages[1] }) as const;
 
   it('createRelationship returns the relation with its creator and creation date', async () => {
     const created = await clientFor(alice).relation.createRelationship(ends('sibling'));
@@ -94,14 +93,26 @@ describe('client.relation', () => {
   it('relates users by current and by accountId', async () => {
     const client = clientFor(bob);
     await client.relation.createRelationship({ relationName: 'follows', sourceType: 'user', sourceKey: 'current', targetType: 'user', targetKey: alice.user.accountId });
-    const users = await client.relation.findTargetFromSource({ relationName: 'follows', sourceType: 'user', sourceKey: bob.user.accountId, targetType: 'user', expand: ['target'] });
+    const users = await client.relation.findTargetFromSource({
+      relationName: 'follows',
+      sourceType: 'user',
+      sourceKey: bob.user.accountId,
+      targetType: 'user',
+      expand: ['target'],
+    });
     expect(users.results.map((r) => (r.target as { accountId?: string }).accountId)).toEqual([alice.user.accountId]);
   });
 
   it('relates a user to a space by its key', async () => {
     const client = clientFor(bob);
     await client.relation.createRelationship({ relationName: 'follows', sourceType: 'user', sourceKey: 'current', targetType: 'space', targetKey: 'CLI' });
-    const followers = await client.relation.findSourcesForTarget({ relationName: 'follows', targetType: 'space', targetKey: 'CLI', sourceType: 'user', expand: ['source'] });
+    const followers = await client.relation.findSourcesForTarget({
+      relationName: 'follows',
+      targetType: 'space',
+      targetKey: 'CLI',
+      sourceType: 'user',
+      expand: ['source'],
+    });
     expect(followers.results.map((r) => (r.source as { displayName?: string }).displayName)).toEqual(['Bob']);
   });
 

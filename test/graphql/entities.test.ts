@@ -260,7 +260,10 @@ describe('content', () => {
 
     it('updateContent rejects an unknown status', async () => {
       const { page } = await retitled();
-      expect((await ok(t, owner.token, UPDATE_CONTENT, { input: { id: page.id, status: 'gone' } })).updateContent).toMatchObject({ __typename: 'ValidationError', field: 'status' });
+      expect((await ok(t, owner.token, UPDATE_CONTENT, { input: { id: page.id, status: 'gone' } })).updateContent).toMatchObject({
+        __typename: 'ValidationError',
+        field: 'status',
+      });
     });
 
     it('updateContent of missing content is a NotFoundError', async () => {

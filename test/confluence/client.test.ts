@@ -41,39 +41,58 @@ async function apiError(promise: Promise<unknown>): Promise<{ status: number; bo
 }
 
 describe('client.relation', () => {
-  it('createRelationship, getRelationship, findTargetFromSource, findSourcesForTarget, deleteRelationship', async () => {
-    const client = clientFor(alice);
-    const ends = { relationName: 'sibling', sourceType: 'content', sourceKey: pages[0], targetType: 'content', targetKey: pages[1] } as const;
+  // Each test relates pages[0] to pages[1] under its own name, so no test sees another's relation.
+  const ends = (relationName: string) => ({ relationName, sourceType: 'content', sourceKey: pages[0], targetType: 'content', targetKey: pages[1] }) as const;
 
-    const created = await client.relation.createRelationship(ends);
+  it('createRelationship returns the relation with its creator and creation date', async () => {
+    const created = await clientFor(alice).relation.createRelationship(ends('sibling'));
     expect(created.name).toBe('sibling');
     expect(created.relationData?.createdBy?.accountId).toBe(alice.user.accountId);
     expect(created.relationData?.createdDate).toBeInstanceOf(Date);
+  });
 
-    const again = await client.relation.createRelationship(ends);
+  it('createRelationship twice keeps the first creation date', async () => {
+    const client = clientFor(alice);
+    const created = await client.relation.createRelationship(ends('twin'));
+    const again = await client.relation.createRelationship(ends('twin'));
     expect(again.relationData?.createdDate?.getTime()).toBe(created.relationData?.createdDate?.getTime());
+  });
 
-    const got = await client.relation.getRelationship({ ...ends, expand: ['relationData', 'source', 'target'] });
+  it('getRelationship expands the source and the target', async () => {
+    const client = clientFor(alice);
+    await client.relation.createRelationship(ends('cousin'));
+    const got = await client.relation.getRelationship({ ...ends('cousin'), expand: ['relationData', 'source', 'target'] });
     expect(got.source).toMatchObject({ id: pages[0], title: 'CLI one' });
     expect(got.target).toMatchObject({ id: pages[1], title: 'CLI two' });
+  });
 
-    const targets = await client.relation.findTargetFromSource({ ...ends, expand: ['target'], limit: 10 });
+  it('findTargetFromSource pages the targets and expands them', async () => {
+    const client = clientFor(alice);
+    await client.relation.createRelationship(ends('precedes'));
+    const targets = await client.relation.findTargetFromSource({ ...ends('precedes'), expand: ['target'], limit: 10 });
     expect(targets).toMatchObject({ start: 0, limit: 10, size: 1 });
     expect(targets.results[0].target).toMatchObject({ id: pages[1] });
+  });
 
-    const sources = await client.relation.findSourcesForTarget({ ...ends, expand: ['source'] });
+  it('findSourcesForTarget lists the sources', async () => {
+    const client = clientFor(alice);
+    await client.relation.createRelationship(ends('follows-on'));
+    const sources = await client.relation.findSourcesForTarget({ ...ends('follows-on'), expand: ['source'] });
     expect(sources.results.map((r) => (r.source as { id?: string }).id)).toEqual([pages[0]]);
+  });
 
-    await expect(client.relation.deleteRelationship(ends)).resolves.toBeUndefined();
-    await expect(client.relation.deleteRelationship(ends)).resolves.toBeUndefined();
-    const missing = await apiError(client.relation.getRelationship(ends));
+  it('deleteRelationship succeeds twice and leaves getRelationship a 404', async () => {
+    const client = clientFor(alice);
+    await client.relation.createRelationship(ends('linked'));
+    await expect(client.relation.deleteRelationship(ends('linked'))).resolves.toBeUndefined();
+    await expect(client.relation.deleteRelationship(ends('linked'))).resolves.toBeUndefined();
+    const missing = await apiError(client.relation.getRelationship(ends('linked')));
     expect(missing.status).toBe(404);
   });
 
-  it('relates users by current and by accountId, and spaces by key', async () => {
+  it('relates users by current and by accountId', async () => {
     const client = clientFor(bob);
     await client.relation.createRelationship({ relationName: 'follows', sourceType: 'user', sourceKey: 'current', targetType: 'user', targetKey: alice.user.accountId });
-    await client.relation.createRelationship({ relationName: 'follows', sourceType: 'user', sourceKey: 'current', targetType: 'space', targetKey: 'CLI' });
     const users = await client.relation.findTargetFromSource({
       relationName: 'follows',
       sourceType: 'user',
@@ -82,6 +101,11 @@ describe('client.relation', () => {
       expand: ['target'],
     });
     expect(users.results.map((r) => (r.target as { accountId?: string }).accountId)).toEqual([alice.user.accountId]);
+  });
+
+  it('relates a user to a space by its key', async () => {
+    const client = clientFor(bob);
+    await client.relation.createRelationship({ relationName: 'follows', sourceType: 'user', sourceKey: 'current', targetType: 'space', targetKey: 'CLI' });
     const followers = await client.relation.findSourcesForTarget({
       relationName: 'follows',
       targetType: 'space',
@@ -106,37 +130,68 @@ describe('client.relation', () => {
   });
 });
 
-describe('client entities', () => {
-  it('space: createSpace, createPrivateSpace, deleteSpace; longRunningTask.getTask', async () => {
-    const client = clientFor(alice);
-    const space = await client.space.createSpace({ key: 'PUB', name: 'Public', description: { plain: { value: 'Open to all', representation: 'plain' } } });
+describe('client.space and client.longRunningTask', () => {
+  it('createSpace creates a global, current space', async () => {
+    const space = await clientFor(alice).space.createSpace({ key: 'PUB', name: 'Public', description: { plain: { value: 'Open to all', representation: 'plain' } } });
     expect(space).toMatchObject({ key: 'PUB', name: 'Public', type: 'global', status: 'current' });
-    const hidden = await client.space.createPrivateSpace({ key: 'PRIV', name: 'Private' });
+  });
+
+  it('createPrivateSpace creates a space', async () => {
+    const hidden = await clientFor(alice).space.createPrivateSpace({ key: 'PRIV', name: 'Private' });
     expect(hidden.key).toBe('PRIV');
-    const task = await client.space.deleteSpace({ spaceKey: 'PUB' });
+  });
+
+  it('deleteSpace returns a long task that getTask reports finished and successful', async () => {
+    const client = clientFor(alice);
+    await client.space.createSpace({ key: 'GONE', name: 'Going' });
+    const task = await client.space.deleteSpace({ spaceKey: 'GONE' });
     expect(task.links.status).toBe(`/rest/api/longtask/${task.id}`);
     const status = await client.longRunningTask.getTask({ id: task.id });
     expect(status).toMatchObject({ id: task.id, finished: true, successful: true });
-    expect((await apiError(clientFor(bob).space.deleteSpace({ spaceKey: 'PRIV' }))).status).toBe(404);
   });
 
-  it('users: getUser by accountId, getCurrentUser', async () => {
-    const client = clientFor(bob);
-    expect(await client.users.getCurrentUser()).toMatchObject({ type: 'known', accountId: bob.user.accountId, displayName: 'Bob' });
-    expect(await client.users.getUser({ accountId: alice.user.accountId })).toMatchObject({ email: alice.user.email, userKey: alice.user.userKey });
+  it("deleteSpace of someone else's private space is a 404", async () => {
+    await clientFor(alice).space.createPrivateSpace({ key: 'SHUT', name: 'Shut' });
+    expect((await apiError(clientFor(bob).space.deleteSpace({ spaceKey: 'SHUT' }))).status).toBe(404);
+  });
+});
+
+describe('client.users', () => {
+  it('getCurrentUser describes the caller', async () => {
+    expect(await clientFor(bob).users.getCurrentUser()).toMatchObject({ type: 'known', accountId: bob.user.accountId, displayName: 'Bob' });
   });
 
-  it('contentWatches: add, check and remove watches on content and spaces', async () => {
+  it('getUser finds a user by accountId', async () => {
+    expect(await clientFor(bob).users.getUser({ accountId: alice.user.accountId })).toMatchObject({ email: alice.user.email, userKey: alice.user.userKey });
+  });
+});
+
+describe('client.contentWatches', () => {
+  // The content tests watch different pages and the space tests are made by different users, so they never meet.
+  it('addContentWatcher makes the caller watch the content, seen with and without an accountId', async () => {
     const client = clientFor(bob);
     expect(await client.contentWatches.getContentWatchStatus({ contentId: pages[0] })).toEqual({ watching: false });
     await client.contentWatches.addContentWatcher({ contentId: pages[0] });
     expect(await client.contentWatches.getContentWatchStatus({ contentId: pages[0] })).toEqual({ watching: true });
     expect(await client.contentWatches.getContentWatchStatus({ contentId: pages[0], accountId: bob.user.accountId })).toEqual({ watching: true });
-    await client.contentWatches.removeContentWatcher({ contentId: pages[0] });
-    expect(await client.contentWatches.getContentWatchStatus({ contentId: pages[0] })).toEqual({ watching: false });
+  });
 
+  it('removeContentWatcher stops the watch', async () => {
+    const client = clientFor(bob);
+    await client.contentWatches.addContentWatcher({ contentId: pages[1] });
+    await client.contentWatches.removeContentWatcher({ contentId: pages[1] });
+    expect(await client.contentWatches.getContentWatchStatus({ contentId: pages[1] })).toEqual({ watching: false });
+  });
+
+  it('addSpaceWatcher makes the caller watch the space', async () => {
+    const client = clientFor(bob);
     await client.contentWatches.addSpaceWatcher({ spaceKey: 'CLI' });
     expect(await client.contentWatches.isWatchingSpace({ spaceKey: 'CLI' })).toEqual({ watching: true });
+  });
+
+  it('removeSpaceWatch stops the watch', async () => {
+    const client = clientFor(alice);
+    await client.contentWatches.addSpaceWatcher({ spaceKey: 'CLI' });
     await client.contentWatches.removeSpaceWatch({ spaceKey: 'CLI' });
     expect(await client.contentWatches.isWatchingSpace({ spaceKey: 'CLI' })).toEqual({ watching: false });
   });

@@ -43,35 +43,51 @@ async function sqlState(p: Promise<unknown>): Promise<string> {
 }
 
 describe('relations table', () => {
-  it('rejects inconsistent or dangling rows', async () => {
-    const u = await user();
-    const s = await space();
-    const insert = (cols: string, vals: string) =>
-      db.prisma.$executeRawUnsafe(`INSERT INTO relations (name, source_type, source_id, target_type, target_id, ${cols}) VALUES ${vals}`);
-    // type USER but the user column is empty / differs / a second typed column is set
-    expect(await sqlState(insert('target_space_id', `('r', 'USER', ${u.id}, 'SPACE', ${s.id}, ${s.id})`))).toBe('23514');
-    expect(await sqlState(insert('source_user_id, target_space_id', `('r', 'USER', ${u.id}, 'SPACE', ${s.id}, ${u.id + 1000}, ${s.id})`))).toMatch(/23514|23503/);
-    expect(await sqlState(insert('source_user_id, source_space_id, target_space_id', `('r', 'USER', ${u.id}, 'SPACE', ${s.id}, ${u.id}, ${s.id}, ${s.id})`))).toBe(
+  /** A user and a space of its own for each case. */
+  const ends = async () => ({ u: await user(), s: await space() });
+  const insert = (cols: string, vals: string) =>
+    db.prisma.$executeRawUnsafe(`INSERT INTO relations (name, source_type, source_id, target_type, target_id, ${cols}) VALUES ${vals}`);
+  type Ends = Awaited<ReturnType<typeof ends>>;
+
+  it.each<[string, (e: Ends) => Promise<unknown>, unknown]>([
+    ['a USER source whose user column is empty', ({ u, s }) => insert('target_space_id', `('r', 'USER', ${u.id}, 'SPACE', ${s.id}, ${s.id})`), '23514'],
+    [
+      'a USER source whose user column differs',
+      ({ u, s }) => insert('source_user_id, target_space_id', `('r', 'USER', ${u.id}, 'SPACE', ${s.id}, ${u.id + 1000}, ${s.id})`),
+      expect.stringMatching(/23514|23503/),
+    ],
+    [
+      'a USER source with a second typed column set',
+      ({ u, s }) => insert('source_user_id, source_space_id, target_space_id', `('r', 'USER', ${u.id}, 'SPACE', ${s.id}, ${u.id}, ${s.id}, ${s.id})`),
       '23514',
-    );
-    expect(await sqlState(insert('source_user_id, target_user_id', `('r', 'USER', ${u.id}, 'SPACE', ${s.id}, ${u.id}, ${s.id})`))).toBe('23514');
-    // dangling: a consistent row naming a user that does not exist
-    expect(await sqlState(relate('r', { type: 'USER', id: 999_999 }, { type: 'SPACE', id: s.id }))).toBe('23503');
-    // name length and versions
-    expect(await sqlState(relate('', { type: 'USER', id: u.id }, { type: 'SPACE', id: s.id }))).toBe('23514');
-    expect(await sqlState(relate('x'.repeat(256), { type: 'USER', id: u.id }, { type: 'SPACE', id: s.id }))).toBe('23514');
-    expect(await relate('x'.repeat(255), { type: 'USER', id: u.id }, { type: 'SPACE', id: s.id })).toBe(1);
-    const v = await sqlState(
-      db.prisma.$executeRawUnsafe(
-        `INSERT INTO relations (name, source_type, source_id, source_user_id, source_version, target_type, target_id, target_space_id)
-         VALUES ('v', 'USER', ${u.id}, ${u.id}, -1, 'SPACE', ${s.id}, ${s.id})`,
-      ),
-    );
-    expect(v).toBe('23514');
-    expect(await db.prisma.relation.count({ where: { sourceId: u.id } })).toBe(1);
+    ],
+    ['a SPACE target in the user column', ({ u, s }) => insert('source_user_id, target_user_id', `('r', 'USER', ${u.id}, 'SPACE', ${s.id}, ${u.id}, ${s.id})`), '23514'],
+    ['a consistent row naming a user that does not exist', ({ s }) => relate('r', { type: 'USER', id: 999_999 }, { type: 'SPACE', id: s.id }), '23503'],
+    ['an empty name', ({ u, s }) => relate('', { type: 'USER', id: u.id }, { type: 'SPACE', id: s.id }), '23514'],
+    ['a name of 256 characters', ({ u, s }) => relate('x'.repeat(256), { type: 'USER', id: u.id }, { type: 'SPACE', id: s.id }), '23514'],
+    [
+      'a negative version',
+      ({ u, s }) =>
+        db.prisma.$executeRawUnsafe(
+          `INSERT INTO relations (name, source_type, source_id, source_user_id, source_version, target_type, target_id, target_space_id)
+           VALUES ('v', 'USER', ${u.id}, ${u.id}, -1, 'SPACE', ${s.id}, ${s.id})`,
+        ),
+      '23514',
+    ],
+  ])('rejects %s and stores nothing', async (_, row, code) => {
+    const e = await ends();
+    expect(await sqlState(row(e))).toEqual(code);
+    expect(await db.prisma.relation.count({ where: { sourceType: 'USER', sourceId: e.u.id } })).toBe(0);
   });
 
-  it('cascades: deleting a user, or a space with its content, removes their relations', async () => {
+  it('accepts a name of 255 characters', async () => {
+    const { u, s } = await ends();
+    expect(await relate('x'.repeat(255), { type: 'USER', id: u.id }, { type: 'SPACE', id: s.id })).toBe(1);
+    expect(await db.prisma.relation.count({ where: { sourceType: 'USER', sourceId: u.id } })).toBe(1);
+  });
+
+  /** Two users, a space with a page, another space, and five relations between them; every relation has u1 or u2 at one end. */
+  async function cascadeWorld() {
     const [u1, u2] = [await user(), await user()];
     const s = await space();
     const c = await content(s.id);
@@ -81,15 +97,23 @@ describe('relations table', () => {
     await relate('member', { type: 'USER', id: u2.id }, { type: 'SPACE', id: s.id });
     await relate('favourite', { type: 'USER', id: u2.id }, { type: 'SPACE', id: other.id });
     await relate('follows', { type: 'USER', id: u1.id }, { type: 'USER', id: u2.id });
+    const ids = [u1.id, u2.id];
+    const left = () => db.prisma.relation.findMany({ where: { OR: [{ sourceUserId: { in: ids } }, { targetUserId: { in: ids } }] }, orderBy: { name: 'asc' } });
+    return { u1, s, c, left };
+  }
 
+  it('deleting a user removes the relations at either end of it and no others', async () => {
+    const { u1, left } = await cascadeWorld();
     await db.prisma.user.delete({ where: { id: u1.id } });
     expect((await db.prisma.relation.findMany({ where: { OR: [{ sourceUserId: u1.id }, { targetUserId: u1.id }] } })).length).toBe(0);
-    expect(await db.prisma.relation.count({ where: { name: { in: ['owns', 'member', 'favourite'] } } })).toBe(3);
+    expect((await left()).filter((r) => ['owns', 'member', 'favourite'].includes(r.name)).length).toBe(3);
+  });
 
+  it('deleting a space removes its content and the relations to or from either', async () => {
+    const { s, c, left } = await cascadeWorld();
     await db.prisma.space.delete({ where: { id: s.id } });
     expect(await db.prisma.content.findUnique({ where: { id: c.id } })).toBeNull();
-    const left = await db.prisma.relation.findMany({ where: { name: { in: ['likes', 'owns', 'member', 'favourite', 'follows'] } } });
-    expect(left.map((r) => r.name)).toEqual(['favourite']);
+    expect((await left()).map((r) => r.name)).toEqual(['favourite', 'follows']);
   });
 
   it('keeps one row when 50 concurrent inserts race on the identity', async () => {
@@ -101,23 +125,31 @@ describe('relations table', () => {
     expect(results.reduce((a, b) => a + b, 0)).toBe(1);
     expect(await db.prisma.relation.count({ where: { name: 'race' } })).toBe(1);
   });
+});
 
-  it('counts every statement sent to the driver, transactions included', async () => {
+describe('statement counting at the driver', () => {
+  it('counts one statement for one query', async () => {
     const before = db.statements.count;
     await db.prisma.user.findMany({ take: 1 });
     expect(db.statements.count - before).toBe(1);
+  });
 
+  it('counts BEGIN and COMMIT around a batch transaction', async () => {
     const batch = db.statements.count;
     await db.prisma.$transaction([db.prisma.user.count(), db.prisma.space.count()]);
     expect(db.statements.count - batch).toBe(4); // BEGIN, 2 queries, COMMIT
+  });
 
+  it('counts BEGIN and COMMIT around an interactive transaction', async () => {
     const interactive = db.statements.count;
     await db.prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1`;
       await tx.$executeRaw`UPDATE users SET display_name = display_name WHERE id = -1`;
     });
     expect(db.statements.count - interactive).toBe(4);
+  });
 
+  it('counts the ROLLBACK of a failed transaction', async () => {
     const failed = db.statements.count;
     await expect(
       db.prisma.$transaction(async (tx) => {
@@ -126,9 +158,11 @@ describe('relations table', () => {
       }),
     ).rejects.toThrow('abort');
     expect(db.statements.count - failed).toBe(3); // BEGIN, SELECT, ROLLBACK
+  });
 
+  it('does not count health checks', async () => {
     const ping = db.statements.count;
     await db.ping();
-    expect(db.statements.count).toBe(ping); // health checks are not counted
+    expect(db.statements.count).toBe(ping);
   });
 });

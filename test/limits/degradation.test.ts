@@ -74,6 +74,12 @@ class Relay {
     this.server = server;
   }
 
+  /** Stops whatever runs on the port and starts again in `mode`, so a test sets the state it needs. */
+  async restart(mode: 'forward' | 'blackhole' = 'forward'): Promise<void> {
+    await this.stop();
+    await this.start(mode);
+  }
+
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
@@ -136,25 +142,36 @@ describe.runIf(base)('PostgreSQL going away and coming back (through a TCP relay
     for (let i = 0; i < 50 && (await send('/readyz')).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
   }
 
+  /** The database there and the pool connected; the connections a later cut drops. */
+  async function connected(): Promise<void> {
+    await relay.restart('forward');
+    await waitUntilReady();
+  }
+
   it('serves normally while the database is there (the pool holds open connections)', async () => {
+    await connected();
     await Promise.all(Array.from({ length: 5 }, () => expectServing()));
   });
 
   it('answers 503 on every face, within the bound, once the database is gone, and does not crash on the dropped connections', async () => {
+    await connected();
     await relay.stop();
     const elapsed = await expectUnavailable(send, token);
     for (const ms of elapsed) expect(ms).toBeLessThan(BOUND_MS);
   });
 
   it('resumes by itself when the database returns', async () => {
+    await connected();
+    await relay.stop();
+    await send('/readyz'); // meets the dropped connections
     await relay.start();
     await waitUntilReady();
     await expectServing();
   });
 
   it('answers 503 within the connect timeout when the database host accepts connections but never answers', async () => {
-    await relay.stop();
-    await relay.start('blackhole');
+    await connected();
+    await relay.restart('blackhole');
     // Twice: the first may meet a pooled connection the relay just cut; the second must open a new one.
     for (let i = 0; i < 2; i++) {
       const started = performance.now();
@@ -163,8 +180,13 @@ describe.runIf(base)('PostgreSQL going away and coming back (through a TCP relay
       expect(response.status).toBe(503);
       expectConfluenceError(await response.json(), 503);
     }
-    await relay.stop();
-    await relay.start();
+  }, 30_000);
+
+  it('resumes when a host that never answered answers again', async () => {
+    await connected();
+    await relay.restart('blackhole');
+    await send('/rest/api/user/current', { headers: { authorization: `Bearer ${token}` } }); // answered 503 while the host is silent
+    await relay.restart('forward');
     await waitUntilReady();
     await expectServing();
   }, 30_000);

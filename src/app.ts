@@ -7,6 +7,7 @@ import { createGraphQL } from './graphql/yoga.js';
 import { limitBodies } from './http/body-limit.js';
 import { crossOrigin } from './http/cors.js';
 import { loggerFor } from './observability/log.js';
+import { observedOf, observeRequests } from './observability/requests.js';
 import { registerConfluence } from './rest/confluence/index.js';
 import { registerUmbraco } from './rest/umbraco/index.js';
 
@@ -18,6 +19,8 @@ export interface AppDeps {
 /** The whole HTTP surface: health, GraphQL, and the REST faces, over one set of services. */
 export function createApp({ config, db }: AppDeps): Hono {
   const app = new Hono();
+  // First: every response, a preflight or an error included, carries the request id and gets its line.
+  app.use(observeRequests(config));
   app.use(crossOrigin(config.cors));
   // Hono's default handler would print the raw error; each face has its own, this catches what none of them owns.
   app.onError((error, c) => {
@@ -40,7 +43,7 @@ export function createApp({ config, db }: AppDeps): Hono {
   const yoga = createGraphQL(config, db);
   // Every method: yoga itself answers the unsupported ones with a 405 in the GraphQL format.
   app.all('/graphql', async (c) => {
-    const res = await yoga.fetch(c.req.raw);
+    const res = await yoga.fetch(c.req.raw, { observed: observedOf(c) });
     // A JSON answer is one complete string inside yoga's Response; handed over as a string, the Node adapter
     // writes it in one go instead of reading it back through a ReadableStream chunk by chunk (~4 % of CPU).
     if (!res.body || !/json/.test(res.headers.get('content-type') ?? '')) return res;

@@ -7,7 +7,9 @@ export interface Config {
   databaseUrl?: string;
   dataDir: string;
   publicUrl: string;
-  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** LOG_FORMAT: json lines or pretty ones for people; unset = pretty on a terminal, json otherwise. */
+  logFormat?: 'json' | 'pretty';
   /** Load demo data on the first start of an empty embedded database. */
   demo: boolean;
   /** Requests per second per API token; undefined = no limit. */
@@ -30,7 +32,7 @@ export interface CorsConfig {
 
 export class ConfigError extends Error {}
 
-const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
 
 // An empty variable means the same as an unset one: its default.
 const unset = <T extends z.ZodType>(schema: T) => z.preprocess((raw) => (raw === '' ? undefined : raw), schema);
@@ -99,6 +101,7 @@ const environment = z.object({
       .toLowerCase()
       .pipe(z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })),
   ),
+  LOG_FORMAT: unset(z.enum(['json', 'pretty'], { error: 'LOG_FORMAT must be json or pretty' }).optional()),
   RATE_LIMIT: integer('RATE_LIMIT', 0, 0, 1_000_000),
   DEMO: flag('DEMO', true),
   GRAPHIQL: flag('GRAPHIQL', true),
@@ -121,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(vars.DATA_DIR),
     publicUrl: (vars.PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${vars.PORT}`).replace(/\/+$/, ''),
     logLevel: vars.LOG_LEVEL,
+    logFormat: vars.LOG_FORMAT,
     demo: vars.DEMO,
     rateLimit: vars.RATE_LIMIT > 0 ? vars.RATE_LIMIT : undefined,
     graphiql: vars.GRAPHIQL,

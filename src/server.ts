@@ -29,7 +29,7 @@ export interface StartOptions {
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const out = options.out ?? ((line: string) => process.stdout.write(line + '\n'));
-  const log = createLogger(config.logLevel, (_, line) => out(line));
+  const log = createLogger({ level: config.logLevel, format: config.logFormat, write: (line) => out(line.replace(/\n$/, '')) });
 
   // Installed before anything starts: a signal during migrations or bootstrap waits for them, then stops.
   let signalled: NodeJS.Signals | undefined;

@@ -20,6 +20,10 @@ export interface Config {
   bodyLimit: number;
   /** E-mail of the site admin created on the first start of an empty database. */
   adminEmail: string;
+  /** METRICS_PORT: /metrics without a token on its own listener (on HOST); unset = only on the main port, for site admins. */
+  metricsPort?: number;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: OpenTelemetry traces go to `${it}/v1/traces`; unset = no tracing at all. */
+  otlpEndpoint?: string;
   /** Cross-origin access (CORS_ORIGINS); enforced by src/http/cors.ts. */
   cors: CorsConfig;
 }
@@ -109,6 +113,8 @@ const environment = z.object({
   BODY_LIMIT: integer('BODY_LIMIT', 1_048_576, 1024, 100 * 1_048_576),
   ADMIN_EMAIL: unset(z.string().default('admin@example.com')),
   CORS_ORIGINS: corsOrigins,
+  METRICS_PORT: integer('METRICS_PORT', -1, 0, 65535),
+  OTEL_EXPORTER_OTLP_ENDPOINT: unset(z.url({ protocol: /^https?$/, error: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL' }).optional()),
 });
 
 /** The environment as a typed config; every invalid variable is named in one ConfigError. */
@@ -132,5 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: vars.BODY_LIMIT,
     adminEmail: vars.ADMIN_EMAIL,
     cors: vars.CORS_ORIGINS,
+    metricsPort: vars.METRICS_PORT >= 0 ? vars.METRICS_PORT : undefined,
+    otlpEndpoint: vars.OTEL_EXPORTER_OTLP_ENDPOINT,
   };
 }

@@ -7,6 +7,8 @@ import { adminBanner, bootstrap } from './bootstrap.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { createLogger, type Logger } from './observability/log.js';
+import { listenMetrics } from './observability/metrics-server.js';
+import type { Tracing } from './observability/tracing.js';
 
 /** How long in-flight requests may take to finish after a stop signal. */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -51,6 +53,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   let server: Server;
   let runtime: Config;
+  let metrics: { server: Server; url: string } | undefined;
+  let tracing: Tracing | undefined;
   try {
     const { admin, demo } = await bootstrap(config, db);
     // Printed whatever LOG_LEVEL says and not through the logger, which would redact the token: it is the only chance to see it.
@@ -58,7 +62,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (demo && !demo.skipped) {
       log.info(`Loaded demo data: ${demo.users} users, ${demo.spaces} spaces, ${demo.content} pages and posts, ${demo.relations} relations.`);
     }
-    ({ server, config: runtime } = await listen(config, db));
+    // Loaded only when configured: without an endpoint the OpenTelemetry SDK is never imported.
+    if (config.otlpEndpoint) {
+      const { otlpProcessor, startTracing } = await import('./observability/tracing.js');
+      tracing = startTracing(db, otlpProcessor(config.otlpEndpoint));
+    }
+    ({ server, config: runtime } = await listen(config, db, tracing));
+    if (config.metricsPort !== undefined) {
+      const main = server;
+      metrics = await listenMetrics(runtime, db, config.metricsPort).catch((error) => {
+        main.close();
+        throw error;
+      });
+    }
   } catch (error) {
     await db.close().catch(() => {});
     throw error;
@@ -66,10 +82,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const { address, port } = server.address() as AddressInfo;
   const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
-  running = { url, config: runtime, db, server, stop: stopper(server, db, log) };
+  const stopServer = stopper(server, db, log);
+  const metricsServer = metrics?.server;
+  const flush = tracing?.shutdown;
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      metricsServer?.close();
+      await stopServer();
+      await flush?.().catch((error: unknown) => log.warn('Could not send the last traces', error));
+    })());
+  running = { url, config: runtime, db, server, stop };
   const where = db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : `PostgreSQL at ${postgresPlace(config.databaseUrl!)}`;
   log.info(`relation-gateway listening on ${url} (database: ${where})`);
   if (config.graphiql) log.info(`GraphiQL: ${runtime.publicUrl}/graphql`);
+  if (config.otlpEndpoint) log.info(`Traces: OTLP/HTTP to ${new URL(config.otlpEndpoint).origin}`);
+  if (metrics) log.info(`Metrics without a token: ${metrics.url} (keep METRICS_PORT private)`);
   if (signalled) exitAfterStop(running, signalled, log);
   return running;
 }
@@ -118,9 +146,9 @@ function postgresPlace(url: string): string {
 }
 
 /** Binds the port; with PORT=0 and no PUBLIC_URL the public URL gets the port actually bound. */
-function listen(config: Config, db: Database): Promise<{ server: Server; config: Config }> {
+function listen(config: Config, db: Database, tracing?: Tracing): Promise<{ server: Server; config: Config }> {
   const runtime: Config = { ...config };
-  const app = createApp({ config: runtime, db });
+  const app = createApp({ config: runtime, db, tracing });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
       if (config.port === 0) runtime.publicUrl = runtime.publicUrl.replace(/:0$/, `:${info.port}`);

@@ -2,11 +2,12 @@
 // route template, the GraphQL operation names, status, duration and the caller's accountId; never the path,
 // query string, headers or body, which are the client's input.
 import { randomUUID } from 'node:crypto';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { routePath } from 'hono/route';
 import type { Config } from '../config.js';
 import type { Ctx } from '../context.js';
 import { type LogFields, loggerFor } from './log.js';
+import type { RequestSummary, Tracing } from './tracing.js';
 
 /** What the faces tell about a request while it runs. */
 export interface Observed {
@@ -62,10 +63,12 @@ function echo(c: Context, id: string): void {
 export interface RequestHooks {
   /** Called once the response is known; for metrics. */
   done?(face: Face, route: string, status: number, seconds: number, observed: Observed): void;
+  /** Set when tracing is on: each request runs inside its span. */
+  tracing?: Tracing;
 }
 
 export function observeRequests(config: Config, hooks: RequestHooks = {}): MiddlewareHandler {
-  return async (c, next) => {
+  const observe = async (c: Context, next: Next): Promise<RequestSummary> => {
     const started = performance.now();
     const id = requestIdOf(c.req.header('x-request-id'));
     const observed: Observed = {};
@@ -77,26 +80,30 @@ export function observeRequests(config: Config, hooks: RequestHooks = {}): Middl
     // After next(), the route of the handler that answered (or of the middleware that refused the request).
     const route = routePath(c) || '*';
     const face = faceOf(c.req.path);
+    const operation = operationField(observed.operations);
     hooks.done?.(face, route, status, seconds, observed);
+    const summary = { id, method: c.req.method, route, face, status, operation };
     const level = status >= 500 ? 'error' : 'info';
     const log = loggerFor(config);
-    if (!log.enabled(level)) return;
-    const fields: LogFields = {
-      reqId: id,
-      method: c.req.method,
-      route,
-      face,
-      operation: operationField(observed.operations),
-      status,
-      ms: Math.round(seconds * 10_000) / 10,
-    };
+    if (!log.enabled(level)) return summary;
+    const fields: LogFields = { reqId: id, method: c.req.method, route, face, operation, status, ms: Math.round(seconds * 10_000) / 10 };
     const message = `${c.req.method} ${route} ${status}`;
     const ctx = observed.ctx ?? (c.var as { ctx?: Ctx }).ctx;
-    if (!ctx) return log.entry(level, message, fields);
+    if (!ctx) {
+      log.entry(level, message, fields);
+      return summary;
+    }
     // The viewer's user was primed by authentication: this resolves from the loader's cache, without a statement.
     ctx.loaders.users.load(ctx.viewer.id).then(
       (user) => log.entry(level, message, { ...fields, accountId: user?.accountId }),
       () => log.entry(level, message, fields),
     );
+    return summary;
   };
+  const { tracing } = hooks;
+  return tracing
+    ? (c, next) => tracing.request(() => observe(c, next))
+    : async (c, next) => {
+        await observe(c, next);
+      };
 }

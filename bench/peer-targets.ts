@@ -39,7 +39,11 @@ function graphileRead(question: Question, f: Fixtures): { query: string } & Peer
     case 'fromCurrent':
       return { query: POSTGRAPHILE_QUERY, variables: { first: PAGE }, check: (d) => targetIds(expectPage(d.allRelations?.nodes, 'PostGraphile')) };
     case 'fromAccount':
-      return { query: POSTGRAPHILE_FROM_QUERY, variables: { account: f.otherAccountId, first: PAGE }, check: (d) => targetIds(expectPage(d.allRelations?.nodes, 'PostGraphile')) };
+      return {
+        query: POSTGRAPHILE_FROM_QUERY,
+        variables: { account: f.otherAccountId, first: PAGE },
+        check: (d) => targetIds(expectPage(d.allRelations?.nodes, 'PostGraphile')),
+      };
     case 'toContent':
       return {
         query: POSTGRAPHILE_TO_QUERY,

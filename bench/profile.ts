@@ -55,8 +55,14 @@ export function summarise(file: string, top = 15, skipMs = 0): ProfileSummary {
   const share = (ms: number) => Math.round((ms / busy) * 1000) / 10;
   return {
     busyMs: Math.round(busy),
-    packages: [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, ms]) => ({ name, ms: Math.round(ms), share: share(ms) })),
-    functions: [...byFunction.values()].sort((a, b) => b.ms - a.ms).slice(0, top).map((f) => ({ ...f, ms: Math.round(f.ms), share: share(f.ms) })),
+    packages: [...byPackage]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, ms]) => ({ name, ms: Math.round(ms), share: share(ms) })),
+    functions: [...byFunction.values()]
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, top)
+      .map((f) => ({ ...f, ms: Math.round(f.ms), share: share(f.ms) })),
   };
 }
 

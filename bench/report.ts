@@ -40,8 +40,7 @@ export interface Results {
   targets: { target: string; value: string; met: boolean | null }[];
 }
 
-export const ratio = (a?: { reqPerSec: number }, b?: { reqPerSec: number }) =>
-  a && b && b.reqPerSec > 0 ? Math.round((a.reqPerSec / b.reqPerSec) * 100) / 100 : null;
+export const ratio = (a?: { reqPerSec: number }, b?: { reqPerSec: number }) => (a && b && b.reqPerSec > 0 ? Math.round((a.reqPerSec / b.reqPerSec) * 100) / 100 : null);
 
 const WRITE_KEYS = [...OUR_KEYS.putExisting, ...OUR_KEYS.putNew, ...OUR_KEYS.delete];
 
@@ -66,7 +65,12 @@ export function judge(r: Omit<Results, 'targets'>): Results['targets'] {
     add(`${key}: ≥ ${floor}× PostGraphile req/s`, s.vsPostgraphile, (v) => v >= floor, x);
     const pg = peerOf(s, 'postgraphile');
     const cpu = s.cpuMsPerRequest !== undefined && pg?.cpuMsPerRequest !== undefined ? s.cpuMsPerRequest / pg.cpuMsPerRequest : null;
-    add(`${key}: server CPU/request ≤ PostGraphile's`, cpu === null ? null : Math.round(cpu * 100) / 100, (v) => v <= 1, (v) => `${s.cpuMsPerRequest} vs ${pg?.cpuMsPerRequest} ms (${v}×)`);
+    add(
+      `${key}: server CPU/request ≤ PostGraphile's`,
+      cpu === null ? null : Math.round(cpu * 100) / 100,
+      (v) => v <= 1,
+      (v) => `${s.cpuMsPerRequest} vs ${pg?.cpuMsPerRequest} ms (${v}×)`,
+    );
   }
   for (const s of r.summary.filter((s) => s.server === 'ours')) {
     const counts = r.statements.filter((c) => c.key === s.key).map((c) => c.statements);
@@ -77,7 +81,12 @@ export function judge(r: Omit<Results, 'targets'>): Results['targets'] {
     const base = r.baseline?.reqPerSec[key];
     const now = row(key)?.reqPerSec;
     const value = base && now ? Math.round((now / base) * 100) / 100 : null;
-    add(`${key}: ≥ 2× the baseline's req/s`, value, (v) => v >= 2, (v) => `${v}× (${now} vs ${base} req/s)`);
+    add(
+      `${key}: ≥ 2× the baseline's req/s`,
+      value,
+      (v) => v >= 2,
+      (v) => `${v}× (${now} vs ${base} req/s)`,
+    );
   }
   add('graphql: ≥ 0.4× the limit (issue 6)', row('graphql')?.vsLimit, (v) => v >= 0.4, x);
   if (r.scale && r.scale.length === 2) {
@@ -86,14 +95,24 @@ export function judge(r: Omit<Results, 'targets'>): Results['targets'] {
       const a = small.results.find((s) => s.key === key);
       const b = big.results.find((s) => s.key === key);
       if (!a && !b) continue;
-      add(`${key}: p50 at ${big.relations.toLocaleString('en')} ≤ 1.3× p50 at ${small.relations.toLocaleString('en')}`, a && b && a.p50 > 0 ? Math.round((b.p50 / a.p50) * 100) / 100 : null, (v) => v <= 1.3, x);
+      add(
+        `${key}: p50 at ${big.relations.toLocaleString('en')} ≤ 1.3× p50 at ${small.relations.toLocaleString('en')}`,
+        a && b && a.p50 > 0 ? Math.round((b.p50 / a.p50) * 100) / 100 : null,
+        (v) => v <= 1.3,
+        x,
+      );
     }
   } else {
     add('p50 at 1M ≤ 1.3× p50 at 10k', null, () => false);
   }
   for (const [key, value] of Object.entries(r.pglite?.ratioToPostgres ?? { graphql: null })) add(`${key}: PGlite ≥ 0.35× PostgreSQL req/s`, value, (v) => v >= 0.35, x);
   const rss = Math.max(...r.summary.map((m) => m.rss?.peakMb ?? -Infinity));
-  add('RSS ≤ 250 MB under load', Number.isFinite(rss) ? rss : null, (v) => v <= 250, (v) => `${v} MB peak`);
+  add(
+    'RSS ≤ 250 MB under load',
+    Number.isFinite(rss) ? rss : null,
+    (v) => v <= 250,
+    (v) => `${v} MB peak`,
+  );
   return t;
 }
 
@@ -109,7 +128,20 @@ function table(rows: LoadResult[]): string[] {
 const times = (v: number | null | undefined) => (v == null ? '–' : `${v}×`);
 
 function summaryTable(r: Results): string[] {
-  const head = ['shape', 'server', 'req/s', 'req/s by round', 'p50 ms', 'p99 ms', 'server CPU ms/request', 'SQL/request', '÷ PostGraphile', '÷ limit', 'errors / non-2xx', 'RSS MB (before → peak)'];
+  const head = [
+    'shape',
+    'server',
+    'req/s',
+    'req/s by round',
+    'p50 ms',
+    'p99 ms',
+    'server CPU ms/request',
+    'SQL/request',
+    '÷ PostGraphile',
+    '÷ limit',
+    'errors / non-2xx',
+    'RSS MB (before → peak)',
+  ];
   const lines = [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`];
   for (const s of r.summary) {
     const rss = s.rss ? `${s.rss.startMb} → ${s.rss.peakMb}` : '–';
@@ -134,7 +166,9 @@ function scaleTable(r: Results): string[] {
     const a = small.results.find((s) => s.key === key);
     const b = big.results.find((s) => s.key === key);
     const p = a && b && a.p50 > 0 ? `${Math.round((b.p50 / a.p50) * 100) / 100}×` : '–';
-    lines.push(`| ${(a ?? b)!.label.replace(/, at [\d,]+$/, '')} (\`${key}\`) | ${a?.reqPerSec ?? '–'} | ${b?.reqPerSec ?? '–'} | ${a?.p50 ?? '–'} | ${b?.p50 ?? '–'} | ${p} | ${a?.cpuMsPerRequest ?? '–'} / ${b?.cpuMsPerRequest ?? '–'} |`);
+    lines.push(
+      `| ${(a ?? b)!.label.replace(/, at [\d,]+$/, '')} (\`${key}\`) | ${a?.reqPerSec ?? '–'} | ${b?.reqPerSec ?? '–'} | ${a?.p50 ?? '–'} | ${b?.p50 ?? '–'} | ${p} | ${a?.cpuMsPerRequest ?? '–'} / ${b?.cpuMsPerRequest ?? '–'} |`,
+    );
   }
   return [...lines, ''];
 }
@@ -175,7 +209,14 @@ export function markdown(r: Results): string {
     '',
   );
   lines.push(...summaryTable(r), '');
-  lines.push(`Same answer from every server: ${Object.entries(r.agreement).map(([q, a]) => `${q} ${a}`).join(', ') || '–'}.`, '');
+  lines.push(
+    `Same answer from every server: ${
+      Object.entries(r.agreement)
+        .map(([q, a]) => `${q} ${a}`)
+        .join(', ') || '–'
+    }.`,
+    '',
+  );
   if (r.deep.length) lines.push(`### Deep page (offset ${o.deepOffset.toLocaleString('en')}), our server`, '', ...table(r.deep), '');
   lines.push(...pgliteTable(r), ...scaleTable(r));
   lines.push('### Targets (issue 12, and issue 6 where still tracked)', '', '| target | this run | met |', '| --- | --- | --- |');

@@ -71,7 +71,9 @@ async function machine(): Promise<Results['machine']> {
     os: `${type()} ${release()}`,
     node: process.versions.node,
     postgres: rows[0].v.split(' on ')[0],
-    loadAverage: loadavg().map((l) => l.toFixed(2)).join(' '),
+    loadAverage: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
   };
 }
 
@@ -112,7 +114,9 @@ async function statementCounts(shapes: Shape[], viewer: Viewer): Promise<Stateme
 
 async function main() {
   const t0 = performance.now();
-  const server = ourCommand().map((a) => a.replace(ROOT + '/', '')).join(' ');
+  const server = ourCommand()
+    .map((a) => a.replace(ROOT + '/', ''))
+    .join(' ');
   await createDatabaseIfMissing(databaseUrl); // a fresh machine has no bench database yet
   const env = await machine();
   const shapeNames = [...selection].map(([q, keys]) => `${q} (${keys.join(', ') || 'peers only'})`);
@@ -151,8 +155,21 @@ async function main() {
 
   const partial: Omit<Results, 'targets'> = {
     date: new Date().toISOString(),
-    machine: { ...env, loadAverageEnd: loadavg().map((l) => l.toFixed(2)).join(' ') },
-    options: { relations, seconds: load.seconds, warmupSeconds: load.warmupSeconds, connections: load.connections, rounds, shapes: [...selection.values()].flat(), deepOffset },
+    machine: {
+      ...env,
+      loadAverageEnd: loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' '),
+    },
+    options: {
+      relations,
+      seconds: load.seconds,
+      warmupSeconds: load.warmupSeconds,
+      connections: load.connections,
+      rounds,
+      shapes: [...selection.values()].flat(),
+      deepOffset,
+    },
     server,
     seed: { relations, benchLikes: seeded.benchLikes, seconds: Math.round(seeded.seconds * 10) / 10, reused: seeded.reused },
     summary: outcome.summary,

@@ -33,8 +33,13 @@ type Exec = (sql: string) => Promise<unknown>;
 
 /** Same seed statements, same migrations: the data can be reused. */
 function fingerprint(relations: number, peers: boolean): string {
-  const migrations = readdirSync(defaultMigrationsDir()).filter((n) => /^\d/.test(n)).sort().join(',');
-  const statements = createHash('sha1').update([...seedStatements(relations), ...(peers ? PEER_STATEMENTS : [])].join(';')).digest('hex');
+  const migrations = readdirSync(defaultMigrationsDir())
+    .filter((n) => /^\d/.test(n))
+    .sort()
+    .join(',');
+  const statements = createHash('sha1')
+    .update([...seedStatements(relations), ...(peers ? PEER_STATEMENTS : [])].join(';'))
+    .digest('hex');
   return JSON.stringify({ v: SEED_VERSION, relations, peers, migrations, statements });
 }
 
@@ -114,7 +119,17 @@ export async function seedPostgres(url: string, relations: number, opts: { force
     }
     const token = await newToken(db);
     const fixtures = await readFixtures((s) => client.query(s));
-    return { relations, benchLikes: benchLikes(relations), userId: BENCH_USER_ID, email: BENCH_EMAIL, token, seconds: (performance.now() - started) / 1000, reused, fixtures, writer: await writer(db) };
+    return {
+      relations,
+      benchLikes: benchLikes(relations),
+      userId: BENCH_USER_ID,
+      email: BENCH_EMAIL,
+      token,
+      seconds: (performance.now() - started) / 1000,
+      reused,
+      fixtures,
+      writer: await writer(db),
+    };
   } finally {
     await client.end();
     await db.close();
@@ -140,7 +155,17 @@ export async function seedPglite(dataDir: string, relations: number, opts: { for
     }
     const token = await newToken(db);
     const fixtures = await readFixtures(query);
-    return { relations, benchLikes: benchLikes(relations), userId: BENCH_USER_ID, email: BENCH_EMAIL, token, seconds: (performance.now() - started) / 1000, reused, fixtures, writer: await writer(db) };
+    return {
+      relations,
+      benchLikes: benchLikes(relations),
+      userId: BENCH_USER_ID,
+      email: BENCH_EMAIL,
+      token,
+      seconds: (performance.now() - started) / 1000,
+      reused,
+      fixtures,
+      writer: await writer(db),
+    };
   } finally {
     await db.close();
   }

@@ -39,11 +39,17 @@ export function selectShapes(arg: string | undefined): Map<Question, string[]> {
   const all = new Map(QUESTIONS.map((q) => [q, OUR_KEYS[q]]));
   if (arg === undefined) return all;
   const chosen = new Map<Question, string[]>();
-  for (const name of arg.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const name of arg
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const question = (QUESTIONS as string[]).includes(name) ? (name as Question) : QUESTIONS.find((q) => OUR_KEYS[q].includes(name));
     if (!question) throw new Error(`--shapes: unknown shape '${name}'; known: ${[...QUESTIONS, ...QUESTIONS.flatMap((q) => OUR_KEYS[q])].join(', ')}`);
     const keys = name === question ? OUR_KEYS[question] : [...(chosen.get(question) ?? []), name];
-    chosen.set(question, OUR_KEYS[question].filter((k) => keys.includes(k)));
+    chosen.set(
+      question,
+      OUR_KEYS[question].filter((k) => keys.includes(k)),
+    );
   }
   return new Map(QUESTIONS.filter((q) => chosen.has(q)).map((q) => [q, chosen.get(q)!]));
 }

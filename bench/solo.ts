@@ -65,7 +65,9 @@ async function deepTargets(ours: Child, seeded: Seeded, offset: number, ctx: Sol
   } catch (error) {
     ctx.failures.push(`deep page cursor walk: ${(error as Error).message}`);
   }
-  const gql = cursor ? [{ ...ourGraphql(ours.url, seeded.token, { after: cursor }), label: `GraphQL relationsFrom current, cursor after ${offset.toLocaleString('en')}` }] : [];
+  const gql = cursor
+    ? [{ ...ourGraphql(ours.url, seeded.token, { after: cursor }), label: `GraphQL relationsFrom current, cursor after ${offset.toLocaleString('en')}` }]
+    : [];
   return [...gql, ourRest(ours.url, seeded.email, seeded.token, { start: offset })];
 }
 
@@ -88,18 +90,28 @@ async function paired(a: On, b: On, targetsOf: (on: On) => Promise<Target[]>, ct
   const pages: string[][] = [[], []];
   for (const target of ta) {
     const twin = tb.find((t) => t.key === target.key);
-    for (const [i, on, t] of [[0, a, target], [1, b, twin]] as const) {
+    for (const [i, on, t] of [
+      [0, a, target],
+      [1, b, twin],
+    ] as const) {
       const r = t ? await measureSolo(t, ctx, on.child.process.pid) : null;
       if (r) rows[i].push(strip(r));
       if (r && (t?.key === 'graphqlDeep' || t?.key === 'restDeep')) pages[i].push(r.ids.join());
     }
   }
-  for (const [i, p] of pages.entries()) if (p.length === 2 && p[0] !== p[1]) ctx.failures.push(`deep page (${i ? 'second' : 'first'} server): GraphQL and REST return different relations`);
+  for (const [i, p] of pages.entries())
+    if (p.length === 2 && p[0] !== p[1]) ctx.failures.push(`deep page (${i ? 'second' : 'first'} server): GraphQL and REST return different relations`);
   return rows;
 }
 
 const readTargets = (keys: string[]) => async (on: On) => {
-  const all = ourReadTargets(on.child.url, { userId: on.seeded.userId, email: on.seeded.email, token: on.seeded.token, fixtures: on.seeded.fixtures, writer: on.seeded.writer });
+  const all = ourReadTargets(on.child.url, {
+    userId: on.seeded.userId,
+    email: on.seeded.email,
+    token: on.seeded.token,
+    fixtures: on.seeded.fixtures,
+    writer: on.seeded.writer,
+  });
   return keys.flatMap((k) => (all[k] ? [all[k]] : []));
 };
 
@@ -108,7 +120,8 @@ export async function deepPages(ours: Child, seeded: Seeded, offset: number, ctx
   const targets = await deepTargets(ours, seeded, offset, ctx);
   const rows = [];
   for (const t of targets) rows.push(await measureSolo(t, ctx, ours.process.pid));
-  if (rows.length === 2 && rows[0] && rows[1] && rows[0].ids.join() !== rows[1].ids.join()) ctx.failures.push(`deep page at ${offset}: GraphQL and REST return different relations`);
+  if (rows.length === 2 && rows[0] && rows[1] && rows[0].ids.join() !== rows[1].ids.join())
+    ctx.failures.push(`deep page at ${offset}: GraphQL and REST return different relations`);
   return rows.flatMap((r) => (r ? [strip(r)] : []));
 }
 
@@ -117,7 +130,9 @@ export async function pgliteRun(postgres: On, keys: string[], force: boolean, ct
   const n = Math.min(postgres.seeded.relations, 100_000);
   const dataDir = join(ROOT, 'bench', '.data', `pglite-${n}`);
   const lite = await seedPglite(dataDir, n, { force, log: ctx.say });
-  ctx.say(`embedded PGlite (${n.toLocaleString('en')} relations, seeded in ${lite.seconds.toFixed(1)} s${lite.reused ? ', reused' : ''}), each shape on PostgreSQL then on PGlite:`);
+  ctx.say(
+    `embedded PGlite (${n.toLocaleString('en')} relations, seeded in ${lite.seconds.toFixed(1)} s${lite.reused ? ', reused' : ''}), each shape on PostgreSQL then on PGlite:`,
+  );
   const child = await ctx.started(startOurs({ dataDir }, 'ours on PGlite'));
   const [onPostgres, results] = child ? await paired({ ...postgres, tag: 'on PostgreSQL' }, { child, seeded: lite, tag: 'on PGlite' }, readTargets(keys), ctx) : [[], []];
   await ctx.stop(child);

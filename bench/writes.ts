@@ -87,7 +87,10 @@ export class Writes {
     const { rows } = await pool.query<{ id: number }>(
       `SELECT c.id FROM content c JOIN spaces s ON s.id = c.space_id WHERE c.status = 'current' AND ${visibleTo(WRITER_USER_ID)} ORDER BY c.id`,
     );
-    return new Writes(pool, rows.map((r) => r.id));
+    return new Writes(
+      pool,
+      rows.map((r) => r.id),
+    );
   }
 
   /** A fresh pool of pairs for one load of `kind`. */

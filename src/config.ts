@@ -96,7 +96,12 @@ const corsOrigins = z
 const environment = z.object({
   PORT: integer('PORT', 4000, 0, 65535),
   HOST: unset(z.string().default('127.0.0.1')),
-  DATABASE_URL: unset(z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://').optional()),
+  DATABASE_URL: unset(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
+      .optional(),
+  ),
   DATA_DIR: unset(z.string().default('./data')),
   PUBLIC_URL: unset(z.string().optional()),
   LOG_LEVEL: unset(z.string().default('info')).pipe(

@@ -23,25 +23,16 @@ function byId<T extends { id: number }>(rows: T[], ids: readonly number[]): (T |
 }
 
 export function createLoaders(prisma: PrismaClient, viewer: Viewer | null): Loaders {
-  const users = new DataLoader<number, User | null>(async (ids) =>
-    byId(await prisma.user.findMany({ where: { id: { in: [...ids] } } }), ids),
-  );
-  const spaces = new DataLoader<number, Space | null>(async (ids) =>
-    byId(await prisma.space.findMany({ where: { id: { in: [...ids] } } }), ids),
-  );
-  const contents = new DataLoader<number, Content | null>(async (ids) =>
-    byId(await prisma.content.findMany({ where: { id: { in: [...ids] } } }), ids),
-  );
+  const users = new DataLoader<number, User | null>(async (ids) => byId(await prisma.user.findMany({ where: { id: { in: [...ids] } } }), ids));
+  const spaces = new DataLoader<number, Space | null>(async (ids) => byId(await prisma.space.findMany({ where: { id: { in: [...ids] } } }), ids));
+  const contents = new DataLoader<number, Content | null>(async (ids) => byId(await prisma.content.findMany({ where: { id: { in: [...ids] } } }), ids));
   const usersByKey = new DataLoader<string, User | null>(async (keys) => {
     const list = [...keys];
     const rows = await prisma.user.findMany({
       where: { OR: [{ accountId: { in: list } }, { userKey: { in: list } }, { username: { in: list } }] },
     });
     for (const row of rows) users.prime(row.id, row);
-    return keys.map(
-      (key) =>
-        rows.find((u) => u.accountId === key) ?? rows.find((u) => u.userKey === key) ?? rows.find((u) => u.username === key) ?? null,
-    );
+    return keys.map((key) => rows.find((u) => u.accountId === key) ?? rows.find((u) => u.userKey === key) ?? rows.find((u) => u.username === key) ?? null);
   });
   const spacesByKey = new DataLoader<string, Space | null>(async (keys) => {
     const rows = await prisma.space.findMany({ where: { key: { in: [...keys] } } });

@@ -1,8 +1,7 @@
 // The limit's statements over our own tables: one prepared statement per request, the anchor's key and the
 // permission rule inside it. $viewer is taken on trust (no authentication cost).
 
-const visible = (s: string, viewer: string) =>
-  `(${s}.public OR EXISTS (SELECT 1 FROM space_members m WHERE m.space_id = ${s}.id AND m.user_id = ${viewer}))`;
+const visible = (s: string, viewer: string) => `(${s}.public OR EXISTS (SELECT 1 FROM space_members m WHERE m.space_id = ${s}.id AND m.user_id = ${viewer}))`;
 
 const contentEnd = `c.id AS content_id, c.type, c.status, c.title, c.version, s.id AS space_id, s.key AS space_key, s.name AS space_name`;
 const creator = `cu.id AS creator_id, cu.account_id AS creator_account_id, cu.username AS creator_username,

@@ -23,7 +23,14 @@ const creator = (r: Row) =>
 const withContent = (r: Row) => ({
   id: r.id,
   createdAt: r.created_at,
-  target: { id: String(r.content_id), type: r.type, status: r.status, title: r.title, version: r.version, space: { id: r.space_id, key: r.space_key, name: r.space_name } },
+  target: {
+    id: String(r.content_id),
+    type: r.type,
+    status: r.status,
+    title: r.title,
+    version: r.version,
+    space: { id: r.space_id, key: r.space_key, name: r.space_name },
+  },
   createdBy: creator(r),
 });
 const withSource = (r: Row) => ({

@@ -33,21 +33,39 @@ function condition(name: string, type: 'Int' | 'String', description: string, wh
 }
 
 // The rule of visibleSql (schema.ts), as a pg-sql2 fragment over the space alias `s`.
-const visible = (viewer: Fragment) =>
-  sql`(s.public or exists (select 1 from peer.space_members m where m.space_id = s.id and m.user_id = ${viewer}))`;
+const visible = (viewer: Fragment) => sql`(s.public or exists (select 1 from peer.space_members m where m.space_id = s.id and m.user_id = ${viewer}))`;
 
 const plugins = [
-  condition('visibleTo', 'Int', 'Only relations whose target content is current and visible to this user', (r, viewer) =>
-    sql`exists (select 1 from peer.content c join peer.spaces s on s.id = c.space_id
-      where c.id = ${r}.target_content_id and c.status = 'current' and ${visible(viewer)})`),
-  condition('targetVisibleTo', 'Int', 'Only relations whose target content, in any state, is visible to this user', (r, viewer) =>
-    sql`exists (select 1 from peer.content c join peer.spaces s on s.id = c.space_id
-      where c.id = ${r}.target_content_id and ${visible(viewer)})`),
-  condition('sourceVisibleTo', 'Int', 'Only relations whose source content, in any state, is visible to this user', (r, viewer) =>
-    sql`exists (select 1 from peer.content c join peer.spaces s on s.id = c.space_id
-      where c.id = ${r}.source_content_id and ${visible(viewer)})`),
-  condition('sourceAccountId', 'String', 'Only relations from the user with this accountId', (r, account) =>
-    sql`${r}.source_user_id = (select u.id from peer.users u where u.account_id = ${account})`),
+  condition(
+    'visibleTo',
+    'Int',
+    'Only relations whose target content is current and visible to this user',
+    (r, viewer) =>
+      sql`exists (select 1 from peer.content c join peer.spaces s on s.id = c.space_id
+      where c.id = ${r}.target_content_id and c.status = 'current' and ${visible(viewer)})`,
+  ),
+  condition(
+    'targetVisibleTo',
+    'Int',
+    'Only relations whose target content, in any state, is visible to this user',
+    (r, viewer) =>
+      sql`exists (select 1 from peer.content c join peer.spaces s on s.id = c.space_id
+      where c.id = ${r}.target_content_id and ${visible(viewer)})`,
+  ),
+  condition(
+    'sourceVisibleTo',
+    'Int',
+    'Only relations whose source content, in any state, is visible to this user',
+    (r, viewer) =>
+      sql`exists (select 1 from peer.content c join peer.spaces s on s.id = c.space_id
+      where c.id = ${r}.source_content_id and ${visible(viewer)})`,
+  ),
+  condition(
+    'sourceAccountId',
+    'String',
+    'Only relations from the user with this accountId',
+    (r, account) => sql`${r}.source_user_id = (select u.id from peer.users u where u.account_id = ${account})`,
+  ),
 ];
 
 const port = Number(process.env.PORT) || 4101;
@@ -64,7 +82,9 @@ const server = createServer((req, res) => {
   if (!answerCount(req, res)) handle(req, res);
 });
 server.listen(port, '127.0.0.1', () => console.log(`postgraphile listening on http://127.0.0.1:${port}/graphql`));
-process.on('SIGTERM', () => server.close(async () => {
-  await pgl.release();
-  process.exit(0);
-}));
+process.on('SIGTERM', () =>
+  server.close(async () => {
+    await pgl.release();
+    process.exit(0);
+  }),
+);

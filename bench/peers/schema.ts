@@ -2,8 +2,7 @@
 // functions (PostGraphile serves a VOLATILE function as a mutation: one statement, the permission rule inside).
 
 /** Who may view a content row `c` of space `s`: the rule our server applies, written once for every peer statement. */
-export const visibleSql = (viewer: string) =>
-  `(s.public OR EXISTS (SELECT 1 FROM peer.space_members m WHERE m.space_id = s.id AND m.user_id = ${viewer}))`;
+export const visibleSql = (viewer: string) => `(s.public OR EXISTS (SELECT 1 FROM peer.space_members m WHERE m.space_id = s.id AND m.user_id = ${viewer}))`;
 
 export const PEER_STATEMENTS: string[] = [
   `SET session_replication_role = replica`,

@@ -126,9 +126,7 @@ export async function acquireDataDirLock(dataDir: string): Promise<{ release(): 
     }
     const { pid, command, startedAt } = current.info;
     if (!isStale(lockPath, current.info)) {
-      throw new Error(
-        `Data directory ${dataDir} is in use by process ${pid} (${command}, started ${startedAt}); stop it or use another DATA_DIR`,
-      );
+      throw new Error(`Data directory ${dataDir} is in use by process ${pid} (${command}, started ${startedAt}); stop it or use another DATA_DIR`);
     }
     await removeStale(lockPath, current.raw);
   }

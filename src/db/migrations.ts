@@ -126,9 +126,7 @@ function engineFactory(factory: SqlDriverAdapterFactory | SqlMigrationAwareDrive
     adapterName: factory.adapterName,
     connect: () => track(factory.connect()),
     connectToShadowDb: () =>
-      'connectToShadowDb' in factory
-        ? track(factory.connectToShadowDb())
-        : Promise.reject(new Error('this adapter factory cannot create a shadow database')),
+      'connectToShadowDb' in factory ? track(factory.connectToShadowDb()) : Promise.reject(new Error('this adapter factory cannot create a shadow database')),
   };
   const disposeAll = async () => {
     await Promise.allSettled(opened.splice(0).map((a) => a.dispose()));

@@ -43,14 +43,11 @@ export function pgliteReader(pglite: PGlite): PgliteReader {
   async function prepare(text: string, values: unknown[], options: Options): Promise<Prepared> {
     const name = nameFor(text);
     // Close first: closing a missing name is no error, and it makes preparing a name again safe.
-    const replies = await send(
-      serialize.close({ type: 'S', name }),
-      serialize.parse({ name, text }),
-      serialize.describe({ type: 'S', name }),
-      serialize.sync(),
-    ).catch((e: unknown) => {
-      throw described(e, text, values, options);
-    });
+    const replies = await send(serialize.close({ type: 'S', name }), serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()).catch(
+      (e: unknown) => {
+        throw described(e, text, values, options);
+      },
+    );
     const statement = {
       name,
       paramTypes: parse.parseDescribeStatementResults(replies),

@@ -53,10 +53,17 @@ export function contentSelector(status: string | null | undefined, version: numb
     throw new ValidationError(`Invalid status '${selected}': expected one of ${SELECTORS.join(', ')}`, field);
   }
   if (version !== undefined && version !== null && (!Number.isInteger(version) || version < 1)) {
-    throw new ValidationError(`Invalid version '${version}': expected a positive integer`, field.replace(/Status$|status$/, (m) => (m[0] === 'S' ? 'Version' : 'version')));
+    throw new ValidationError(
+      `Invalid version '${version}': expected a positive integer`,
+      field.replace(/Status$|status$/, (m) => (m[0] === 'S' ? 'Version' : 'version')),
+    );
   }
   if (selected === 'historical') {
-    if (!version) throw new ValidationError('A historical status needs a version', field.replace(/Status$|status$/, (m) => (m[0] === 'S' ? 'Version' : 'version')));
+    if (!version)
+      throw new ValidationError(
+        'A historical status needs a version',
+        field.replace(/Status$|status$/, (m) => (m[0] === 'S' ? 'Version' : 'version')),
+      );
     return { status: 'historical', version };
   }
   return { status: selected as StatusSelector, version: 0 };

@@ -1,13 +1,6 @@
 // Domain errors are values with a code. The table below says once what HTTP makes of each code (status and
 // headers); each face renders it in its own body format (src/graphql/errors.ts, src/rest/*/errors.ts).
-export type ErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'BAD_USER_INPUT'
-  | 'CONFLICT'
-  | 'RATE_LIMITED'
-  | 'UNAVAILABLE';
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'RATE_LIMITED' | 'UNAVAILABLE';
 
 export class DomainError extends Error {
   constructor(

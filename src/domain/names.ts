@@ -29,6 +29,11 @@ export function validateSpaceKey(value: unknown): string {
 
 /** Usernames default to the e-mail's local part, reduced to safe characters; `current` is reserved. */
 export function usernameBase(email: string): string {
-  const base = email.split('@')[0].toLowerCase().replace(/[^a-z0-9._-]/g, '').slice(0, 60) || 'user';
+  const base =
+    email
+      .split('@')[0]
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]/g, '')
+      .slice(0, 60) || 'user';
   return base === 'current' ? 'current-user' : base;
 }

@@ -44,7 +44,9 @@ const RESERVED = new Map(Object.keys(RULES).flatMap((name) => lookalikeKeys(name
 /** What a new relation's name must be: the text rules, and no lookalike of a reserved name but the name itself. */
 export function validateNewRelationName(name: string, field = 'name'): string {
   const text = validateNameText(name, field);
-  const reserved = lookalikeKeys(text).map((key) => RESERVED.get(key)).find((name) => name !== undefined);
+  const reserved = lookalikeKeys(text)
+    .map((key) => RESERVED.get(key))
+    .find((name) => name !== undefined);
   if (reserved !== undefined && reserved !== text) {
     throw new ValidationError(
       `This name looks like the reserved name '${reserved}' (names are compared ignoring case and lookalike characters): use '${reserved}' itself or another name`,

@@ -4,7 +4,15 @@
 // document's second operation ran the first one compiled, and its compile failures answered 500.
 // Subscriptions stay on yoga's executor: graphql-jit hands a subscribe resolver the request's variables
 // as the field's arguments (an open graphql-jit bug, docs/graphql.md), so `count(to: 3)` arrives without `to`.
-import { getOperationAST, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import {
+  getOperationAST,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLError,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import { notExecutable } from './operations.js';

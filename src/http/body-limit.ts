@@ -9,8 +9,20 @@ import { UmbracoError, errorResponse as umbracoError } from '../rest/umbraco/err
 export function limitBodies(app: Hono, config: Config): void {
   const message = `The request body is larger than ${config.bodyLimit} bytes`;
   const limit = (onError: (c: Context) => Response): MiddlewareHandler => bodyLimit({ maxSize: config.bodyLimit, onError });
-  app.use('/graphql', limit(() => graphqlErrorResponse(413, 'PAYLOAD_TOO_LARGE', message)));
-  app.use('/rest/api/*', limit(() => confluenceError(413, message)));
-  app.use('/wiki/rest/api/*', limit(() => confluenceError(413, message)));
-  app.use('/umbraco/*', limit((c) => umbracoError(c, new UmbracoError(413, 'PayloadTooLarge', message), config)));
+  app.use(
+    '/graphql',
+    limit(() => graphqlErrorResponse(413, 'PAYLOAD_TOO_LARGE', message)),
+  );
+  app.use(
+    '/rest/api/*',
+    limit(() => confluenceError(413, message)),
+  );
+  app.use(
+    '/wiki/rest/api/*',
+    limit(() => confluenceError(413, message)),
+  );
+  app.use(
+    '/umbraco/*',
+    limit((c) => umbracoError(c, new UmbracoError(413, 'PayloadTooLarge', message), config)),
+  );
 }

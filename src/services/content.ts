@@ -90,7 +90,15 @@ async function bumpVersion(ctx: Ctx, content: Content, change: { title: string; 
         data: { title: change.title, status: change.status, version: next, updatedAt: new Date() },
       }),
       ctx.prisma.contentVersion.create({
-        data: { contentId: content.id, number: next, title: change.title, status: change.status, message: change.message, minorEdit: change.minorEdit, byId: ctx.viewer.id },
+        data: {
+          contentId: content.id,
+          number: next,
+          title: change.title,
+          status: change.status,
+          message: change.message,
+          minorEdit: change.minorEdit,
+          byId: ctx.viewer.id,
+        },
       }),
     ]);
     ctx.loaders.contents.clear(content.id).prime(content.id, updated);

@@ -78,11 +78,7 @@ export function privacyAcrossNames(names: string[], viewer: Viewer): Prisma.Sql[
 }
 
 export function anchorConditions(end: End, type: EntityType, id: number, version: number): Prisma.Sql[] {
-  return [
-    Prisma.sql`${col(end, 'type')} = ${entityType(type)}`,
-    Prisma.sql`${col(end, 'id')} = ${id}`,
-    Prisma.sql`${col(end, 'version')} = ${version}`,
-  ];
+  return [Prisma.sql`${col(end, 'type')} = ${entityType(type)}`, Prisma.sql`${col(end, 'id')} = ${id}`, Prisma.sql`${col(end, 'version')} = ${version}`];
 }
 
 export const where = (conditions: Prisma.Sql[]) => Prisma.join(conditions, ' AND ');
@@ -116,9 +112,7 @@ export function upsertStatement(name: string, source: EndValues, target: EndValu
 // Page rows leave out the six typed end columns (source_user_id …): a CHECK constraint keeps them equal to
 // type + id, so the reader derives them. Fewer columns is less for pg to decode, 26 rows per page.
 const PAGE_FIELDS = ['id', 'name', 'sourceType', 'sourceId', 'sourceVersion', 'targetType', 'targetId', 'targetVersion', 'createdById', 'createdAt', 'comment'] as const;
-const PAGE_COLUMNS = Prisma.raw(
-  PAGE_FIELDS.map((f) => (snake(f) === f ? `r.${f}` : `r.${snake(f)} AS "${f}"`)).join(', '),
-);
+const PAGE_COLUMNS = Prisma.raw(PAGE_FIELDS.map((f) => (snake(f) === f ? `r.${f}` : `r.${snake(f)} AS "${f}"`)).join(', '));
 
 /** Reads the relation of a `withEnds` row, with its typed end columns derived from type and id. */
 function relationReader(columns: string[]): (row: unknown[]) => RelationRow {

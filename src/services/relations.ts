@@ -3,15 +3,7 @@ import type { Ctx } from '../context.js';
 import { Prisma, type Space } from '../generated/prisma/client.js';
 import { ForbiddenError, NotFoundError } from '../domain/errors.js';
 import { contentSelector, type ContentSelector, type EntityRef, type EntityType } from '../domain/entities.js';
-import {
-  isPrivateName,
-  privateNames,
-  ruleFor,
-  validateComment,
-  validateNewRelationName,
-  validateRelationName,
-  validateRelationTypes,
-} from '../domain/relation-rules.js';
+import { isPrivateName, privateNames, ruleFor, validateComment, validateNewRelationName, validateRelationName, validateRelationTypes } from '../domain/relation-rules.js';
 import { governingSpace, pinnedVersion, resolveEntity, type ResolvedEntity } from './resolve.js';
 import { viewerHas } from './space-access.js';
 import { isForeignKeyViolation, violatedForeignKey } from '../db/errors.js';
@@ -92,9 +84,7 @@ export async function createRelation({
   }
   const end = (e: ResolvedEntity) => ({ type: e.type, id: e.id, version: pinnedVersion(e) });
   try {
-    const rows = await ctx.prisma.$queryRaw<(RelationRow & { created: boolean })[]>(
-      upsertStatement(name, end(source), end(target), ctx.viewer.id, note),
-    );
+    const rows = await ctx.prisma.$queryRaw<(RelationRow & { created: boolean })[]>(upsertStatement(name, end(source), end(target), ctx.viewer.id, note));
     const { created, ...relation } = rows[0];
     return { relation, created };
   } catch (error) {

@@ -64,12 +64,7 @@ export async function findVisibleContent(ctx: Ctx, key: string, selector: Conten
   return pinned ? { content, space, pinned } : null;
 }
 
-export async function resolveContent(
-  ctx: Ctx,
-  key: string,
-  selector: ContentSelector = { status: 'current', version: 0 },
-  field?: string,
-): Promise<VisibleContent> {
+export async function resolveContent(ctx: Ctx, key: string, selector: ContentSelector = { status: 'current', version: 0 }, field?: string): Promise<VisibleContent> {
   const found = await findVisibleContent(ctx, key, selector);
   if (!found) {
     const what = selector.version ? `version ${selector.version}` : `status '${selector.status}'`;

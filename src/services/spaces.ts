@@ -64,9 +64,7 @@ export async function listSpaces({ ctx, start, limit, keys, type, favourite, sta
   const size = pageSize(limit, 'limit');
   const offset = pageOffset(start);
   if (size === 0) return { rows: [], hasMore: false };
-  const visible: Prisma.SpaceWhereInput = ctx.viewer.siteAdmin
-    ? {}
-    : { OR: [{ public: true }, { members: { some: { userId: ctx.viewer.id } } }] };
+  const visible: Prisma.SpaceWhereInput = ctx.viewer.siteAdmin ? {} : { OR: [{ public: true }, { members: { some: { userId: ctx.viewer.id } } }] };
   const where: Prisma.SpaceWhereInput = {
     AND: [
       visible,

@@ -60,4 +60,3 @@ export async function me({ ctx }: { ctx: Ctx }): Promise<User> {
   if (!user) throw new NotFoundError('The authenticated user no longer exists');
   return user;
 }
-

@@ -34,12 +34,7 @@ async function write(out: Writable, text: string): Promise<void> {
   if (!out.write(text)) await Promise.race([once(out, 'drain'), once(out, 'error').then(([error]) => Promise.reject(error))]);
 }
 
-export async function exportModel(
-  db: Database,
-  out: Writable,
-  progress: Progress = silentProgress,
-  pageSize = 2_000,
-): Promise<TransferSummary> {
+export async function exportModel(db: Database, out: Writable, progress: Progress = silentProgress, pageSize = 2_000): Promise<TransferSummary> {
   const started = performance.now();
   const hash = createHash('sha256');
   const counts: Record<string, number> = {};

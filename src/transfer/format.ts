@@ -171,9 +171,7 @@ function fieldProblem(field: Field, value: unknown): string | undefined {
   if (value === null) return field.nullable ? undefined : `${field.name} must not be null`;
   switch (field.type) {
     case 'int':
-      return Number.isInteger(value) && (value as number) >= INT_MIN && (value as number) <= INT_MAX
-        ? undefined
-        : `${field.name} must be a 32-bit integer`;
+      return Number.isInteger(value) && (value as number) >= INT_MIN && (value as number) <= INT_MAX ? undefined : `${field.name} must be a 32-bit integer`;
     case 'text':
       return typeof value === 'string' ? undefined : `${field.name} must be a string`;
     case 'bool':
@@ -214,8 +212,7 @@ export function rowProblem(section: Section, value: unknown): string | undefined
 
 export function headerProblem(value: unknown): string | undefined {
   if (!isPlainObject(value) || value.format !== FORMAT) return `this is not a relation-gateway export (the first line must be its header)`;
-  if (value.version !== FORMAT_VERSION)
-    return `export format version ${String(value.version)} is not supported (this gateway reads version ${FORMAT_VERSION})`;
+  if (value.version !== FORMAT_VERSION) return `export format version ${String(value.version)} is not supported (this gateway reads version ${FORMAT_VERSION})`;
   return undefined;
 }
 

@@ -5,18 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Database } from '../db/database.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { LONG_TRANSACTION, type TransferSummary } from './export.js';
-import {
-  compareKeys,
-  endProblem,
-  headerProblem,
-  recordOf,
-  rowProblem,
-  SECTION_BY_KIND,
-  SECTIONS,
-  type EndRecord,
-  type Row,
-  type Section,
-} from './format.js';
+import { compareKeys, endProblem, headerProblem, recordOf, rowProblem, SECTION_BY_KIND, SECTIONS, type EndRecord, type Row, type Section } from './format.js';
 import { LineTooLong, lines } from './lines.js';
 import { silentProgress, type Progress } from './progress.js';
 import { advanceSequenceStatement, insertStatement, MERGE_IDENTITY, mergeClashStatement, occupiedStatement } from './statements.js';
@@ -129,28 +118,17 @@ function parseLine(bytes: Buffer, number: number): { kind: string; value: unknow
 }
 
 function checkEnd(end: EndRecord, number: number, counts: Record<string, number>, sha256: string): void {
-  if (end.lines !== number - 1)
-    throw new ImportRefused(number, `the end record counts ${end.lines} lines before it, the file has ${number - 1}`);
+  if (end.lines !== number - 1) throw new ImportRefused(number, `the end record counts ${end.lines} lines before it, the file has ${number - 1}`);
   for (const section of SECTIONS) {
     if (end.counts[section.kind] !== counts[section.kind]) {
-      throw new ImportRefused(
-        number,
-        `the end record counts ${String(end.counts[section.kind])} ${section.kind} rows, the file has ${counts[section.kind]}`,
-      );
+      throw new ImportRefused(number, `the end record counts ${String(end.counts[section.kind])} ${section.kind} rows, the file has ${counts[section.kind]}`);
     }
   }
   if (end.sha256 !== sha256)
-    throw new ImportRefused(
-      number,
-      'the checksum of lines 1 to ' + (number - 1) + ' does not match the end record: the file was changed after export',
-    );
+    throw new ImportRefused(number, 'the checksum of lines 1 to ' + (number - 1) + ' does not match the end record: the file was changed after export');
 }
 
-export async function importModel(
-  db: Database,
-  input: AsyncIterable<Uint8Array | string>,
-  options: ImportOptions = {},
-): Promise<ImportSummary> {
+export async function importModel(db: Database, input: AsyncIterable<Uint8Array | string>, options: ImportOptions = {}): Promise<ImportSummary> {
   const started = performance.now();
   const merge = options.merge ?? false;
   const progress = options.progress ?? silentProgress;
@@ -221,10 +199,7 @@ export async function importModel(
             const row = value as Row;
             const key = entry.section.key.map((name) => row[name] as number);
             if (lastKey && compareKeys(key, lastKey) <= 0) {
-              throw new ImportRefused(
-                line.number,
-                `${kind} ${keyText(entry.section, row)} is out of order: rows come in key order, each once`,
-              );
+              throw new ImportRefused(line.number, `${kind} ${keyText(entry.section, row)} is out of order: rows come in key order, each once`);
             }
             lastKey = key;
             counts[kind]++;
@@ -244,8 +219,7 @@ export async function importModel(
       if (lastLine === 0) throw new ImportRefused(undefined, 'the input is empty');
       if (!ended) throw new ImportRefused(lastLine + 1, 'the file ends without its end record: it is truncated');
 
-      for (const table of ['users', 'api_tokens', 'spaces', 'content', 'relations'])
-        await tx.$queryRawUnsafe(advanceSequenceStatement(table));
+      for (const table of ['users', 'api_tokens', 'spaces', 'content', 'relations']) await tx.$queryRawUnsafe(advanceSequenceStatement(table));
       progress.update(options.size === undefined ? lastLine : bytesRead);
       return { counts, inserted: writer.inserted, lines: lastLine, seconds: (performance.now() - started) / 1000 };
     }, LONG_TRANSACTION);

@@ -15,10 +15,7 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
   let bar: cliProgress.SingleBar | undefined;
   return {
     start(total, unit) {
-      const format =
-        total === undefined
-          ? `{value} ${unit} | {duration_formatted}`
-          : `{bar} {percentage}% | {value}/{total} ${unit} | ETA {eta_formatted}`;
+      const format = total === undefined ? `{value} ${unit} | {duration_formatted}` : `{bar} {percentage}% | {value}/{total} ${unit} | ETA {eta_formatted}`;
       bar = new cliProgress.SingleBar({ stream, format, hideCursor: true, fps: 5, etaBuffer: 50 }, cliProgress.Presets.shades_classic);
       bar.start(total ?? 0, 0);
     },

@@ -83,8 +83,7 @@ export function insertStatement(section: Section, merge: boolean): string {
   }
   const where = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
   const insert =
-    `INSERT INTO ${quote(section.table)} (${columns.join(', ')}) ` +
-    `SELECT ${values.join(', ')} FROM ${recordset(section)}${where} ORDER BY r.line${conflict}`;
+    `INSERT INTO ${quote(section.table)} (${columns.join(', ')}) ` + `SELECT ${values.join(', ')} FROM ${recordset(section)}${where} ORDER BY r.line${conflict}`;
   if (merge && section.kind === 'content') {
     return `WITH inserted AS (${insert} RETURNING id) INSERT INTO imported_content SELECT id FROM inserted`;
   }

@@ -68,7 +68,11 @@ function preflight(t: TestApp, face: FaceCase, origin: string): Promise<Response
 const basic = (t: TestApp) => `Basic ${Buffer.from(`${t.admin.user.email}:${t.admin.token}`).toString('base64')}`;
 
 function grant(response: Response) {
-  const list = (name: string) => response.headers.get(name)?.split(',').map((v) => v.trim().toLowerCase()) ?? [];
+  const list = (name: string) =>
+    response.headers
+      .get(name)
+      ?.split(',')
+      .map((v) => v.trim().toLowerCase()) ?? [];
   return {
     origin: response.headers.get('access-control-allow-origin'),
     credentials: response.headers.get('access-control-allow-credentials'),
@@ -211,7 +215,9 @@ describe('CORS_ORIGINS listing origins', () => {
   it('lets a listed origin read a 429 with Retry-After exposed', async () => {
     const limited = await createTestApp({ cors: t.config.cors, rateLimit: 1 });
     try {
-      const responses = await Promise.all(Array.from({ length: 5 }, () => limited.request('/rest/api/user/current', { headers: { origin: LISTED }, token: limited.admin.token })));
+      const responses = await Promise.all(
+        Array.from({ length: 5 }, () => limited.request('/rest/api/user/current', { headers: { origin: LISTED }, token: limited.admin.token })),
+      );
       const refused = responses.find((r) => r.status === 429);
       expect(refused, 'one of five requests at 1/s is refused').toBeDefined();
       expect(refused!.headers.get('retry-after')).toBeTruthy();

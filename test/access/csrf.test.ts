@@ -69,16 +69,28 @@ describe('the Confluence face', () => {
   });
 
   it('lets the same write through with X-Atlassian-Token: no-check (or the older nocheck)', async () => {
-    const answer = await call(t, 'POST', '/rest/api/content', { token: bob.token, headers: { 'content-type': 'text/plain', 'x-atlassian-token': 'no-check' }, body: forgedContent('deliberate') });
+    const answer = await call(t, 'POST', '/rest/api/content', {
+      token: bob.token,
+      headers: { 'content-type': 'text/plain', 'x-atlassian-token': 'no-check' },
+      body: forgedContent('deliberate'),
+    });
     expect(answer.status).toBe(200);
-    const watch = await call(t, 'POST', `/rest/api/user/watch/content/${page}`, { token: bob.token, headers: { 'content-type': 'application/x-www-form-urlencoded', 'X-Atlassian-Token': 'nocheck' }, body: '' });
+    const watch = await call(t, 'POST', `/rest/api/user/watch/content/${page}`, {
+      token: bob.token,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'X-Atlassian-Token': 'nocheck' },
+      body: '',
+    });
     expect(watch.status).toBe(204);
     expect(await titled('deliberate')).toBe(1);
   });
 
   it('any other X-Atlassian-Token value does not count', async () => {
     for (const value of ['yes', 'check', '', 'no-check-please']) {
-      const answer = await call(t, 'POST', '/rest/api/content', { token: bob.token, headers: { 'content-type': 'text/plain', 'x-atlassian-token': value }, body: forgedContent('still forged') });
+      const answer = await call(t, 'POST', '/rest/api/content', {
+        token: bob.token,
+        headers: { 'content-type': 'text/plain', 'x-atlassian-token': value },
+        body: forgedContent('still forged'),
+      });
       expectError(answer, 403, /XSRF/);
     }
   });
@@ -132,7 +144,11 @@ describe('the Umbraco face', () => {
   });
 
   it('takes JSON, and a delete with no body', async () => {
-    const created = await t.request('/umbraco/relation', { method: 'POST', headers: { 'api-key': bob.token, 'content-type': 'application/json; charset=utf-8' }, body: relation(page) });
+    const created = await t.request('/umbraco/relation', {
+      method: 'POST',
+      headers: { 'api-key': bob.token, 'content-type': 'application/json; charset=utf-8' },
+      body: relation(page),
+    });
     expect(created.status).toBe(201);
     const { _id } = await created.json();
     expect((await t.request(`/umbraco/relation/${_id}`, { method: 'DELETE', headers: { 'api-key': bob.token } })).status).toBe(200);

@@ -120,7 +120,10 @@ describe('request input in the logs at LOG_LEVEL=debug', SLOW, () => {
         await send('/umbraco/relation', { method: 'POST', body: { parentId: key, childId: key, relationTypeAlias: key } }),
       );
     }
-    expect(statuses.every((status) => status < 500), JSON.stringify(statuses)).toBe(true);
+    expect(
+      statuses.every((status) => status < 500),
+      JSON.stringify(statuses),
+    ).toBe(true);
     expect(await gateway.stop('SIGTERM')).toBe(0);
     served = undefined;
 

@@ -32,7 +32,7 @@ async function restDelete(target: string): Promise<string> {
   return `${response.status} ${await response.text()}`;
 }
 
-describe("deleting a favourite one may delete but not see", () => {
+describe('deleting a favourite one may delete but not see', () => {
   it.each([
     ['content', () => content(page), 'CONTENT' as const],
     ['space', () => space('ADMINED'), 'SPACE' as const],

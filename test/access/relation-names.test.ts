@@ -60,8 +60,16 @@ describe('a lookalike of a reserved name', () => {
 
 describe('a name with surrounding whitespace, an invisible character or not in NFC', () => {
   it.each(MALFORMED)('%j is refused on every face', async (name, message) => {
-    expect(await relate(t, alice.token, name, user('current'), content(pages[0]))).toMatchObject({ __typename: 'ValidationError', field: 'name', message: expect.stringMatching(message) });
-    expectError(await call(t, 'PUT', `/wiki/rest/api/relation/${encodeURIComponent(name)}/from/content/${pages[0]}/to/content/${pages[1]}`, { token: alice.token }), 400, message);
+    expect(await relate(t, alice.token, name, user('current'), content(pages[0]))).toMatchObject({
+      __typename: 'ValidationError',
+      field: 'name',
+      message: expect.stringMatching(message),
+    });
+    expectError(
+      await call(t, 'PUT', `/wiki/rest/api/relation/${encodeURIComponent(name)}/from/content/${pages[0]}/to/content/${pages[1]}`, { token: alice.token }),
+      400,
+      message,
+    );
     const response = await umbraco(alice.token, { parentId: pages[0], childId: pages[1], relationTypeAlias: name });
     expect(response.status).toBe(422);
     expect((await response.json()).error.details[0]).toMatchObject({ target: 'relationTypeAlias', message: expect.stringMatching(message) });
@@ -69,7 +77,9 @@ describe('a name with surrounding whitespace, an invisible character or not in N
 
   it('the same name written well is accepted', async () => {
     expect((await relate(t, alice.token, 'café', user('current'), content(pages[0]))).__typename).toBe('CreateRelationSuccess');
-    expect((await call(t, 'PUT', `/rest/api/relation/${encodeURIComponent('caf\u00e9')}/from/content/${pages[0]}/to/content/${pages[1]}`, { token: alice.token })).status).toBe(200);
+    expect(
+      (await call(t, 'PUT', `/rest/api/relation/${encodeURIComponent('caf\u00e9')}/from/content/${pages[0]}/to/content/${pages[1]}`, { token: alice.token })).status,
+    ).toBe(200);
   });
 });
 
@@ -77,7 +87,9 @@ describe('relations stored before these rules', () => {
   // Written with the service's own insert, past today's checks, as an older gateway would have stored them.
   const store = async (name: string, by: Account, source: { type: 'USER' | 'CONTENT'; id: number }, target: number) => {
     const ctx = createContext(t.config, t.db, { id: by.user.id, siteAdmin: false, tokenId: 0 });
-    const [row] = await ctx.prisma.$queryRaw<{ id: number }[]>(upsertStatement(name, { ...source, version: 0 }, { type: 'CONTENT', id: target, version: 0 }, by.user.id, null));
+    const [row] = await ctx.prisma.$queryRaw<{ id: number }[]>(
+      upsertStatement(name, { ...source, version: 0 }, { type: 'CONTENT', id: target, version: 0 }, by.user.id, null),
+    );
     return row.id;
   };
 
@@ -91,7 +103,11 @@ describe('relations stored before these rules', () => {
 
   it('cannot be created again: a PUT of one is a 400', async () => {
     await store(' watch', alice, { type: 'USER', id: alice.user.id }, Number(pages[1]));
-    expectError(await call(t, 'PUT', `/rest/api/relation/${encodeURIComponent(' watch')}/from/user/current/to/content/${pages[1]}`, { token: alice.token }), 400, /whitespace/);
+    expectError(
+      await call(t, 'PUT', `/rest/api/relation/${encodeURIComponent(' watch')}/from/user/current/to/content/${pages[1]}`, { token: alice.token }),
+      400,
+      /whitespace/,
+    );
   });
 
   it('their user may delete them, someone else may not', async () => {

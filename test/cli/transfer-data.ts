@@ -54,9 +54,7 @@ export function fillStatements(relations: number): string[] {
                   (ARRAY['USER', 'SPACE', 'CONTENT'])[1 + (g / ${BASE}) % 3] AS tt, 1 + g / ${BASE} AS tid,
                   CASE WHEN (g / ${BASE}) % 3 = 2 AND g % 11 = 0 THEN 1 ELSE 0 END AS tv
            FROM generate_series(1, ${relations}) g) r`,
-    ...['users', 'api_tokens', 'spaces', 'content', 'relations'].map(
-      (t) => `SELECT setval(pg_get_serial_sequence('${t}', 'id'), (SELECT max(id) FROM ${t}))`,
-    ),
+    ...['users', 'api_tokens', 'spaces', 'content', 'relations'].map((t) => `SELECT setval(pg_get_serial_sequence('${t}', 'id'), (SELECT max(id) FROM ${t}))`),
   ];
 }
 

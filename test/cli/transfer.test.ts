@@ -182,12 +182,7 @@ describe('export and import', SLOW, () => {
         () => last() - 1,
         /the file ends in the middle of a line: it is truncated/,
       ],
-      [
-        'cut after a whole line',
-        () => lines.slice(0, -3).join('\n') + '\n',
-        () => last() - 2,
-        /the file ends without its end record: it is truncated/,
-      ],
+      ['cut after a whole line', () => lines.slice(0, -3).join('\n') + '\n', () => last() - 2, /the file ends without its end record: it is truncated/],
       ['a line that is not JSON', () => reseal(lines.map((l, i) => (i === 700 ? l.slice(0, -5) : l))), () => 701, /^line 701: not JSON/],
       [
         'a value changed after export',
@@ -195,25 +190,10 @@ describe('export and import', SLOW, () => {
         () => last(),
         /the checksum of lines 1 to \d+ does not match the end record/,
       ],
-      [
-        'an unknown field',
-        () => reseal(lines.map((l, i) => (i === 3 ? l.replace('"siteAdmin"', '"root":1,"siteAdmin"') : l))),
-        () => 4,
-        /unknown user field 'root'/,
-      ],
-      [
-        'a wrong type',
-        () => reseal(lines.map((l, i) => (i === 5 ? l.replace(/"id":5,/, '"id":"5",') : l))),
-        () => 6,
-        /user id must be a 32-bit integer/,
-      ],
+      ['an unknown field', () => reseal(lines.map((l, i) => (i === 3 ? l.replace('"siteAdmin"', '"root":1,"siteAdmin"') : l))), () => 4, /unknown user field 'root'/],
+      ['a wrong type', () => reseal(lines.map((l, i) => (i === 5 ? l.replace(/"id":5,/, '"id":"5",') : l))), () => 6, /user id must be a 32-bit integer/],
       ['a row out of order', () => reseal(lines.map((l, i) => (i === 10 ? lines[9] : l))), () => 11, /user id 9 is out of order/],
-      [
-        'a section out of order',
-        () => reseal([lines[0], lines[501], ...lines.slice(1, 501), ...lines.slice(502)]),
-        () => 3,
-        /a user record after the apiToken records/,
-      ],
+      ['a section out of order', () => reseal([lines[0], lines[501], ...lines.slice(1, 501), ...lines.slice(502)]), () => 3, /a user record after the apiToken records/],
       [
         'a row whose user is missing',
         () => reseal(lines.filter((l) => !l.startsWith('{"user":{"id":77,'))),
@@ -263,9 +243,7 @@ describe('export and import', SLOW, () => {
         // The database loses some relations and changes a title; the file (an earlier export) still has them.
         await target.prisma.$executeRawUnsafe(`DELETE FROM relations WHERE id <= 20`);
         await target.prisma.$executeRawUnsafe(`UPDATE content SET title = 'Renamed' WHERE id = 7`);
-        await target.prisma.$executeRawUnsafe(
-          `INSERT INTO space_members (space_id, user_id, level) VALUES (1, 2, 'ADMIN') ON CONFLICT DO NOTHING`,
-        );
+        await target.prisma.$executeRawUnsafe(`INSERT INTO space_members (space_id, user_id, level) VALUES (1, 2, 'ADMIN') ON CONFLICT DO NOTHING`);
         const summary = await importText(target, exported, true);
         expect(summary.inserted.relation).toBe(20);
         expect(summary.inserted.content).toBe(0);
@@ -370,9 +348,7 @@ describe('the export and import commands', SLOW, () => {
     const exported = await runWithFile(['export'], { DATA_DIR: embedded }, { stdout: first });
     expect(exported.code).toBe(0);
     // Not a terminal: no progress bar, only the summary.
-    expect(exported.stderr).toMatch(
-      /^Exported 5 user, 1 apiToken, 3 space, \d+ spaceMember, \d+ content, \d+ contentVersion, \d+ relation \(\d+ lines\) in [\d.]+ s\n$/,
-    );
+    expect(exported.stderr).toMatch(/^Exported 5 user, 1 apiToken, 3 space, \d+ spaceMember, \d+ content, \d+ contentVersion, \d+ relation \(\d+ lines\) in [\d.]+ s\n$/);
     const imported = await runWithFile(['import'], place.env, { stdin: first });
     expect(imported.stderr).toBe('');
     expect(imported.code).toBe(0);
@@ -389,9 +365,7 @@ describe('the export and import commands', SLOW, () => {
     expect(again.stderr).toMatch(/^relation-gateway: the database is not empty .*add --merge/);
     const merged = await runWithFile(['import', '--merge'], place.env, { stdin: file });
     expect(merged.code).toBe(0);
-    expect(merged.stdout).toMatch(
-      /^Imported 0 user, 0 apiToken, 0 space, 0 spaceMember, 0 content, 0 contentVersion, 0 relation new \(of 5 user/,
-    );
+    expect(merged.stdout).toMatch(/^Imported 0 user, 0 apiToken, 0 space, 0 spaceMember, 0 content, 0 contentVersion, 0 relation new \(of 5 user/);
   });
 
   test('a truncated file exits 1 naming the line', async () => {

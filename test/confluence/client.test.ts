@@ -74,9 +74,21 @@ describe('client.relation', () => {
     const client = clientFor(bob);
     await client.relation.createRelationship({ relationName: 'follows', sourceType: 'user', sourceKey: 'current', targetType: 'user', targetKey: alice.user.accountId });
     await client.relation.createRelationship({ relationName: 'follows', sourceType: 'user', sourceKey: 'current', targetType: 'space', targetKey: 'CLI' });
-    const users = await client.relation.findTargetFromSource({ relationName: 'follows', sourceType: 'user', sourceKey: bob.user.accountId, targetType: 'user', expand: ['target'] });
+    const users = await client.relation.findTargetFromSource({
+      relationName: 'follows',
+      sourceType: 'user',
+      sourceKey: bob.user.accountId,
+      targetType: 'user',
+      expand: ['target'],
+    });
     expect(users.results.map((r) => (r.target as { accountId?: string }).accountId)).toEqual([alice.user.accountId]);
-    const followers = await client.relation.findSourcesForTarget({ relationName: 'follows', targetType: 'space', targetKey: 'CLI', sourceType: 'user', expand: ['source'] });
+    const followers = await client.relation.findSourcesForTarget({
+      relationName: 'follows',
+      targetType: 'space',
+      targetKey: 'CLI',
+      sourceType: 'user',
+      expand: ['source'],
+    });
     expect(followers.results.map((r) => (r.source as { displayName?: string }).displayName)).toEqual(['Bob']);
   });
 

@@ -94,8 +94,16 @@ async function load(ctx: Ctx, rows: RelationRow[], expand: RelationExpand): Prom
   const plain = entries.filter(([, i]) => !i.withSpace);
   const spaced = entries.filter(([, i]) => i.withSpace);
   const [plainViews, spacedViews] = await Promise.all([
-    contentViews(ctx, plain.map(([, i]) => i), false),
-    contentViews(ctx, spaced.map(([, i]) => i), true),
+    contentViews(
+      ctx,
+      plain.map(([, i]) => i),
+      false,
+    ),
+    contentViews(
+      ctx,
+      spaced.map(([, i]) => i),
+      true,
+    ),
   ]);
   const views = new Map<string, LoadedContentView>([
     ...plain.map(([key], n) => [key, plainViews[n]] as const),
@@ -150,5 +158,11 @@ export function pageJson(url: string, links: Links, page: { start: number; limit
   const extra: Record<string, string> = {};
   if (hasMore && page.limit > 0) extra.next = move(page.start + results.length, nextCursor);
   if (page.start > 0) extra.prev = move(Math.max(0, page.start - page.limit));
-  return { results, start: page.start, limit: page.limit, size: results.length, _links: { base: links.base, context: links.context, self: absolute(links, self), ...extra } };
+  return {
+    results,
+    start: page.start,
+    limit: page.limit,
+    size: results.length,
+    _links: { base: links.base, context: links.context, self: absolute(links, self), ...extra },
+  };
 }

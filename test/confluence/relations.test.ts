@@ -187,7 +187,9 @@ describe('lists', () => {
 
 describe('content status and versions', () => {
   it('a trashed end is hidden by default and reached with status=trashed; a pinned version is its own relation', async () => {
-    const { pages: [a, b] } = await createSpaceWithPages(t, alice.token, 'VER');
+    const {
+      pages: [a, b],
+    } = await createSpaceWithPages(t, alice.token, 'VER');
     await call(t, 'PUT', `/rest/api/content/${b}`, { token: alice.token, json: { title: 'VER two, renamed', version: { number: 2 } } });
     const pinned = await call(t, 'PUT', `${rel('cites', `content/${a}`, `content/${b}`)}?targetStatus=historical&targetVersion=1&expand=target`, {
       token: alice.token,
@@ -210,7 +212,9 @@ describe('cost', () => {
   it('a page of many relations with both ends expanded costs the same statements as a page of one', async () => {
     const statements = async (limit: number) => {
       const before = t.db.statements.count;
-      const answer = await call(t, 'GET', `/rest/api/relation/reads/from/user/current/to/content?limit=${limit}&expand=relationData,source,target.space`, { token: bob.token });
+      const answer = await call(t, 'GET', `/rest/api/relation/reads/from/user/current/to/content?limit=${limit}&expand=relationData,source,target.space`, {
+        token: bob.token,
+      });
       expect(answer.body.size).toBe(limit);
       return t.db.statements.count - before;
     };

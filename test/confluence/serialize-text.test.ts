@@ -155,7 +155,8 @@ describe('relation answers over HTTP', () => {
       name: 'Space "quoted" \\ ünï 😀',
       description: { plain: { value: 'Line 1 "q" \\ back', representation: 'plain' } },
     });
-    const create = async (title: string, status?: string) => (await call(alice.token, 'POST', '/rest/api/content', { title, status, space: { key: 'TXT' } })).id as string;
+    const create = async (title: string, status?: string) =>
+      (await call(alice.token, 'POST', '/rest/api/content', { title, status, space: { key: 'TXT' } })).id as string;
     page.quoted = await create('Title "with" \\ and 😀');
     page.edited = await create('First title');
     page.draft = await create('A draft', 'draft');
@@ -184,7 +185,16 @@ describe('relation answers over HTTP', () => {
   });
   afterAll(() => t?.close());
 
-  const EXPANDS = ['', 'relationData', 'source', 'target', 'source.space', 'target.space', 'relationData,source.space,target', 'relationData.createdBy,source,target.space,unknown'];
+  const EXPANDS = [
+    '',
+    'relationData',
+    'source',
+    'target',
+    'source.space',
+    'target.space',
+    'relationData,source.space,target',
+    'relationData.createdBy,source,target.space,unknown',
+  ];
   const PREFIXES = ['/wiki/rest/api', '/rest/api'];
 
   const linksOf = (prefix: string) => linksFor(BASE, prefix.startsWith('/wiki') ? '/wiki' : '');
@@ -303,7 +313,10 @@ describe('relation answers over HTTP', () => {
         for (const expand of EXPANDS) {
           const query = [...selector('source', source), ...selector('target', target), expand ? `expand=${enc(expand)}` : ''].filter(Boolean).join('&');
           const path = `${prefix}/relation/${enc(name)}/from/${source.type.toLowerCase()}/${enc(source.key)}/to/${target.type.toLowerCase()}/${enc(target.key)}${query ? `?${query}` : ''}`;
-          for (const [method, defaults] of [['GET', []], ['PUT', ['relationData']]] as const) {
+          for (const [method, defaults] of [
+            ['GET', []],
+            ['PUT', ['relationData']],
+          ] as const) {
             const body = await answer(method, path);
             const ctx = await viewerCtx();
             const row = await getRelation({ ctx, name, source, target });

@@ -51,16 +51,19 @@ describe('migrations', () => {
   it('leave nothing for the differ: the hand-written CHECKs are invisible to Prisma', async () => {
     const db = await PGlite.create();
     try {
-      const stdout = await withEngine(new PrismaPGlite(db), {}, async (engine) =>
-        (
-          await engine.diff({
-            from: { tag: 'migrations', ...readMigrations() },
-            to: { tag: 'schemaDatamodel', files: [{ path: defaultSchemaPath(), content: readFileSync(defaultSchemaPath(), 'utf8') }] },
-            script: true,
-            exitCode: null,
-            filters: FILTERS,
-          })
-        ).stdout ?? '',
+      const stdout = await withEngine(
+        new PrismaPGlite(db),
+        {},
+        async (engine) =>
+          (
+            await engine.diff({
+              from: { tag: 'migrations', ...readMigrations() },
+              to: { tag: 'schemaDatamodel', files: [{ path: defaultSchemaPath(), content: readFileSync(defaultSchemaPath(), 'utf8') }] },
+              script: true,
+              exitCode: null,
+              filters: FILTERS,
+            })
+          ).stdout ?? '',
       );
       expect(stdout.split('\n').filter((l) => l.trim() && !l.trim().startsWith('--'))).toEqual([]);
     } finally {
@@ -103,18 +106,22 @@ describe('migrations', () => {
     }
   }, 60_000);
 
-  it.skipIf(!base)('two processes migrating one PostgreSQL database at once both succeed', async () => {
-    const script = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'migrate.ts');
-    await withEmptyPgDatabase(async (url) => {
-      const run = () =>
-        new Promise<string>((resolve, reject) => {
-          const p = spawn(process.execPath, ['--import', 'tsx', script, url], { stdio: ['ignore', 'pipe', 'inherit'] });
-          let out = '';
-          p.stdout.on('data', (d) => (out += d));
-          p.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`exit ${code}`))));
-        });
-      const results = (await Promise.all([run(), run()])).map((o) => JSON.parse(o) as { applied: string[] });
-      expect(results.map((r) => r.applied.length).sort()).toEqual([0, migrationNames.length]);
-    });
-  }, 120_000);
+  it.skipIf(!base)(
+    'two processes migrating one PostgreSQL database at once both succeed',
+    async () => {
+      const script = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'migrate.ts');
+      await withEmptyPgDatabase(async (url) => {
+        const run = () =>
+          new Promise<string>((resolve, reject) => {
+            const p = spawn(process.execPath, ['--import', 'tsx', script, url], { stdio: ['ignore', 'pipe', 'inherit'] });
+            let out = '';
+            p.stdout.on('data', (d) => (out += d));
+            p.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`exit ${code}`))));
+          });
+        const results = (await Promise.all([run(), run()])).map((o) => JSON.parse(o) as { applied: string[] });
+        expect(results.map((r) => r.applied.length).sort()).toEqual([0, migrationNames.length]);
+      });
+    },
+    120_000,
+  );
 });

@@ -60,10 +60,12 @@ async function sentMessages(fn: () => Promise<unknown>): Promise<string[]> {
 
 /** The session's named statements with this text, and how often each was planned. */
 async function preparedWith(text: string): Promise<{ name: string; generic_plans: number; custom_plans: number }[]> {
-  return (await pglite.query<{ name: string; generic_plans: number; custom_plans: number }>(
-    'SELECT name, generic_plans::int, custom_plans::int FROM pg_prepared_statements WHERE statement = $1',
-    [text],
-  )).rows;
+  return (
+    await pglite.query<{ name: string; generic_plans: number; custom_plans: number }>(
+      'SELECT name, generic_plans::int, custom_plans::int FROM pg_prepared_statements WHERE statement = $1',
+      [text],
+    )
+  ).rows;
 }
 
 describe('PGlite prepared reads', () => {
@@ -208,7 +210,12 @@ describe('the hot reads of the app on PGlite', () => {
       },
     };
     // `gone` writes relations from the reader, so it is a site admin (only they may act for another user).
-    for (const [name, admin] of [['admin', true], ['reader', false], ['writer', false], ['gone', true]] as const) {
+    for (const [name, admin] of [
+      ['admin', true],
+      ['reader', false],
+      ['writer', false],
+      ['gone', true],
+    ] as const) {
       users[name] = await insertUser(db.prisma, { email: `${name}@hot.example`, displayName: `Hot ${name}`, admin });
     }
     token = (await issueToken(db.prisma, users.reader.id, 'hot')).token;
@@ -222,11 +229,18 @@ describe('the hot reads of the app on PGlite', () => {
     const reader = ctxOf(users.reader);
     const me = { type: 'USER', key: users.reader.accountId } as const;
     for (const [i, page] of pages.entries()) {
-      await createRelation({ ctx: i < 2 ? gone : reader, name: 'likes', source: me, target: { type: 'CONTENT', key: String(page) }, comment: i % 2 ? null : `note ${i}` });
+      await createRelation({
+        ctx: i < 2 ? gone : reader,
+        name: 'likes',
+        source: me,
+        target: { type: 'CONTENT', key: String(page) },
+        comment: i % 2 ? null : `note ${i}`,
+      });
     }
     await createRelation({ ctx: reader, name: 'likes', source: me, target: { type: 'CONTENT', key: String(pages[0]), version: 1 } });
     for (const key of ['HOTPUB', 'HOTPRIV']) await createRelation({ ctx: reader, name: 'favourite', source: me, target: { type: 'SPACE', key } });
-    for (const name of ['writer', 'admin', 'gone']) await createRelation({ ctx: reader, name: 'follows', source: me, target: { type: 'USER', key: users[name].accountId } });
+    for (const name of ['writer', 'admin', 'gone'])
+      await createRelation({ ctx: reader, name: 'follows', source: me, target: { type: 'USER', key: users[name].accountId } });
     await createRelation({ ctx: admin, name: 'owns', source: { type: 'CONTENT', key: String(pages[2]) }, target: { type: 'USER', key: users.writer.accountId } });
     // Versions and relations by a user who is then deleted: null authors and creators in the joined rows.
     await updateContent({ ctx: gone, id: String(pages[0]), title: 'Hot 0, edited' });
@@ -269,8 +283,18 @@ describe('the hot reads of the app on PGlite', () => {
     }
     // The comparisons above were not vacuous: each shape came up, with rows, nulls and dates in them.
     const texts = seen.map((s) => s.statement.text);
-    for (const shape of ['FROM api_tokens t JOIN users u', 'count(*)::int', 'LEFT JOIN users ou', 'LEFT JOIN spaces os ON os.id = r.', 'LEFT JOIN content oc', 'LEFT JOIN users ovu']) {
-      expect(texts.some((t) => t.includes(shape)), shape).toBe(true);
+    for (const shape of [
+      'FROM api_tokens t JOIN users u',
+      'count(*)::int',
+      'LEFT JOIN users ou',
+      'LEFT JOIN spaces os ON os.id = r.',
+      'LEFT JOIN content oc',
+      'LEFT JOIN users ovu',
+    ]) {
+      expect(
+        texts.some((t) => t.includes(shape)),
+        shape,
+      ).toBe(true);
     }
     const pages = seen.filter((s) => s.kind === 'readRows').map((s) => (s.result as { rows: unknown[][] }).rows);
     expect(pages.filter((rows) => rows.length > 0).length).toBeGreaterThan(10);

@@ -25,12 +25,19 @@ function relate(name: string, s: End, t: End, overrides = '') {
   return db.prisma.$executeRawUnsafe(
     `INSERT INTO relations (name, source_type, source_id, source_${column[s.type]}_id, target_type, target_id, target_${column[t.type]}_id)
      VALUES ($1, $2::"EntityType", $3, $3, $4::"EntityType", $5, $5) ${overrides}`,
-    name, s.type, s.id, t.type, t.id,
+    name,
+    s.type,
+    s.id,
+    t.type,
+    t.id,
   );
 }
 /** The PostgreSQL error code behind a failed raw query. */
 async function sqlState(p: Promise<unknown>): Promise<string> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   expect(e).toBeDefined();
   return /Code: `(\w+)`/.exec((e as Error).message)?.[1] ?? (e as Error).message; // Prisma's P2010 message carries the SQLSTATE
 }
@@ -44,7 +51,9 @@ describe('relations table', () => {
     // type USER but the user column is empty / differs / a second typed column is set
     expect(await sqlState(insert('target_space_id', `('r', 'USER', ${u.id}, 'SPACE', ${s.id}, ${s.id})`))).toBe('23514');
     expect(await sqlState(insert('source_user_id, target_space_id', `('r', 'USER', ${u.id}, 'SPACE', ${s.id}, ${u.id + 1000}, ${s.id})`))).toMatch(/23514|23503/);
-    expect(await sqlState(insert('source_user_id, source_space_id, target_space_id', `('r', 'USER', ${u.id}, 'SPACE', ${s.id}, ${u.id}, ${s.id}, ${s.id})`))).toBe('23514');
+    expect(await sqlState(insert('source_user_id, source_space_id, target_space_id', `('r', 'USER', ${u.id}, 'SPACE', ${s.id}, ${u.id}, ${s.id}, ${s.id})`))).toBe(
+      '23514',
+    );
     expect(await sqlState(insert('source_user_id, target_user_id', `('r', 'USER', ${u.id}, 'SPACE', ${s.id}, ${u.id}, ${s.id})`))).toBe('23514');
     // dangling: a consistent row naming a user that does not exist
     expect(await sqlState(relate('r', { type: 'USER', id: 999_999 }, { type: 'SPACE', id: s.id }))).toBe('23503');

@@ -87,8 +87,14 @@ describe('spaces', () => {
   });
 
   it('createSpace rejects a taken or malformed key', async () => {
-    expect((await ok(t, stranger.token, CREATE_SPACE, { input: { key: 'DOCS', name: 'Again' } })).createSpace).toMatchObject({ __typename: 'ValidationError', field: 'key' });
-    expect((await ok(t, stranger.token, CREATE_SPACE, { input: { key: 'no spaces', name: 'X' } })).createSpace).toMatchObject({ __typename: 'ValidationError', field: 'key' });
+    expect((await ok(t, stranger.token, CREATE_SPACE, { input: { key: 'DOCS', name: 'Again' } })).createSpace).toMatchObject({
+      __typename: 'ValidationError',
+      field: 'key',
+    });
+    expect((await ok(t, stranger.token, CREATE_SPACE, { input: { key: 'no spaces', name: 'X' } })).createSpace).toMatchObject({
+      __typename: 'ValidationError',
+      field: 'key',
+    });
   });
 
   it('space is null for a missing space and for a private one the caller is not a member of', async () => {
@@ -125,7 +131,7 @@ describe('spaces', () => {
     expect((await ok(t, owner.token, remove, { key: 'GONE' })).deleteSpace.__typename).toBe('NotFoundError');
   });
 
-  it('deleteSpace records no long task (those are the Confluence face\'s)', async () => {
+  it("deleteSpace records no long task (those are the Confluence face's)", async () => {
     await createSpace(t, owner.token, 'NOTASK');
     const before = await t.db.prisma.longTask.count();
     const remove = `mutation { deleteSpace(input: { key: "NOTASK" }) { __typename } }`;
@@ -142,8 +148,14 @@ describe('content', () => {
       content: { type: 'blogpost', status: 'current', title: 'Guide', space: { key: 'DOCS' }, version: { number: 1, by: { displayName: 'Owner' } } },
     });
     expect((await ok(t, stranger.token, CREATE_CONTENT, { input: { spaceKey: 'DOCS', title: 'Mine' } })).createContent.__typename).toBe('ForbiddenError');
-    expect((await ok(t, owner.token, CREATE_CONTENT, { input: { spaceKey: 'DOCS', title: 'X', type: 'novel' } })).createContent).toMatchObject({ __typename: 'ValidationError', field: 'type' });
-    expect((await ok(t, owner.token, CREATE_CONTENT, { input: { spaceKey: 'DOCS', title: 'a\u0001b' } })).createContent).toMatchObject({ __typename: 'ValidationError', field: 'title' });
+    expect((await ok(t, owner.token, CREATE_CONTENT, { input: { spaceKey: 'DOCS', title: 'X', type: 'novel' } })).createContent).toMatchObject({
+      __typename: 'ValidationError',
+      field: 'type',
+    });
+    expect((await ok(t, owner.token, CREATE_CONTENT, { input: { spaceKey: 'DOCS', title: 'a\u0001b' } })).createContent).toMatchObject({
+      __typename: 'ValidationError',
+      field: 'title',
+    });
     expect((await ok(t, owner.token, CREATE_CONTENT, { input: { spaceKey: 'NOPE', title: 'X' } })).createContent.__typename).toBe('NotFoundError');
   });
 
@@ -161,7 +173,10 @@ describe('content', () => {
     expect(await errorCode(t, owner.token, CONTENT, { id: page.id, status: 'sideways' })).toBe('BAD_USER_INPUT');
 
     expect((await ok(t, stranger.token, UPDATE_CONTENT, { input: { id: page.id, title: 'Vandal' } })).updateContent.__typename).toBe('ForbiddenError');
-    expect((await ok(t, owner.token, UPDATE_CONTENT, { input: { id: page.id, status: 'gone' } })).updateContent).toMatchObject({ __typename: 'ValidationError', field: 'status' });
+    expect((await ok(t, owner.token, UPDATE_CONTENT, { input: { id: page.id, status: 'gone' } })).updateContent).toMatchObject({
+      __typename: 'ValidationError',
+      field: 'status',
+    });
     expect((await ok(t, owner.token, UPDATE_CONTENT, { input: { id: '777777', title: 'X' } })).updateContent.__typename).toBe('NotFoundError');
   });
 

@@ -40,12 +40,15 @@ describe('an operation type the schema lacks', () => {
     expect(results).toEqual([NOT_SUPPORTED]);
   });
 
-  it.each(['application/json', 'application/graphql-response+json', 'text/event-stream', 'multipart/mixed'])('is a 400 with the same error under accept: %s', async (accept) => {
-    const { status, type, results } = await post({ query: 'subscription { x }' }, { accept });
-    expect(status).toBe(400);
-    expect(type).toContain(accept);
-    expect(results).toEqual([NOT_SUPPORTED]);
-  });
+  it.each(['application/json', 'application/graphql-response+json', 'text/event-stream', 'multipart/mixed'])(
+    'is a 400 with the same error under accept: %s',
+    async (accept) => {
+      const { status, type, results } = await post({ query: 'subscription { x }' }, { accept });
+      expect(status).toBe(400);
+      expect(type).toContain(accept);
+      expect(results).toEqual([NOT_SUPPORTED]);
+    },
+  );
 
   it('refuses the whole document, even when operationName names a valid query beside it', async () => {
     const { status, results } = await post({ query: 'subscription S { x }\nquery Q { me { accountId } }', operationName: 'Q' });
@@ -61,7 +64,10 @@ describe('an operation type the schema lacks', () => {
   });
 
   it('is a 400 over GET too', async () => {
-    const response = await t.request(`/graphql?query=${encodeURIComponent('subscription { x }')}`, { token: t.admin.token, headers: { 'graphql-require-preflight': '1' } });
+    const response = await t.request(`/graphql?query=${encodeURIComponent('subscription { x }')}`, {
+      token: t.admin.token,
+      headers: { 'graphql-require-preflight': '1' },
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual(NOT_SUPPORTED);
   });
@@ -71,7 +77,11 @@ describe('a document with several operations', () => {
   const DOCUMENT = 'query Me { me { displayName } }\nquery Type { __typename }';
 
   it('runs the operation operationName names, each in turn', async () => {
-    for (const [operationName, data] of [['Me', { me: { displayName: 'Admin' } }], ['Type', { __typename: 'Query' }], ['Me', { me: { displayName: 'Admin' } }]] as const) {
+    for (const [operationName, data] of [
+      ['Me', { me: { displayName: 'Admin' } }],
+      ['Type', { __typename: 'Query' }],
+      ['Me', { me: { displayName: 'Admin' } }],
+    ] as const) {
       const { status, results } = await post({ query: DOCUMENT, operationName });
       expect({ operationName, status, results }).toEqual({ operationName, status: 200, results: [{ data }] });
     }
@@ -127,7 +137,10 @@ describe('the same executor on a schema with a Subscription type and no Mutation
   };
 
   it('streams a subscription over SSE, with its arguments written inline', async () => {
-    expect(await send({ query: 'subscription { count(to: 3) }' }, 'text/event-stream')).toEqual({ status: 200, results: [1, 2, 3].map((count) => ({ data: { count } })) });
+    expect(await send({ query: 'subscription { count(to: 3) }' }, 'text/event-stream')).toEqual({
+      status: 200,
+      results: [1, 2, 3].map((count) => ({ data: { count } })),
+    });
   });
 
   it('streams a subscription over SSE, with its arguments from variables of other names', async () => {
@@ -147,7 +160,11 @@ describe('the same executor on a schema with a Subscription type and no Mutation
 
   it('answers 400 before anything runs for what the JIT cannot compile, even without the validation rule', async () => {
     const bare = createYoga({ schema, plugins: [compiledExecution()], logging: false });
-    const response = await bare.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'mutation { ok }' }) });
+    const response = await bare.fetch('http://yoga/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation { ok }' }),
+    });
     expect(response.status).toBe(400);
     expect((await response.json()).errors).toEqual([
       { message: 'This operation cannot be executed: No root type for operation mutation', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },

@@ -22,7 +22,7 @@ describe('GraphiQL', () => {
     expect(html).toContain('relationsFrom');
   });
 
-  it("runs the example operation on the demo data as the first admin", async () => {
+  it('runs the example operation on the demo data as the first admin', async () => {
     const data = await ok(t, t.admin.token, EXAMPLE);
     expect(data.me.accountId).toBe(t.admin.user.accountId);
     expect(data.relationsFrom.totalCount).toBeGreaterThan(0);

@@ -242,7 +242,7 @@ describe('favourites', () => {
     expect((await relate(t, alice.token, 'favourite', user('current'), user(bob.user.accountId))).__typename).toBe('ValidationError');
   });
 
-  it("are a ForbiddenError to delete for someone else, but a space admin may delete those targeting their space", async () => {
+  it('are a ForbiddenError to delete for someone else, but a space admin may delete those targeting their space', async () => {
     await relate(t, alice.token, 'favourite', user('current'), content(page2.id));
     expect((await unrelate(t, bob.token, 'favourite', user(alice.user.accountId), content(page2.id))).__typename).toBe('ForbiddenError');
     // Carol may delete it but not see it: `deleted` is false whether or not there was one.

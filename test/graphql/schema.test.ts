@@ -47,8 +47,10 @@ describe('schema.graphql', () => {
   it('has the EntityRef input and the list fields of the contract', () => {
     expect(checkedIn).toMatch(/input EntityRef \{[^}]*key: String!\n[^}]*status: String\n[^}]*type: EntityType!\n[^}]*version: Int\n\}/);
     const field = (name: string) => checkedIn.slice(checkedIn.indexOf(`  ${name}(`), checkedIn.indexOf('): RelationConnection!', checkedIn.indexOf(`  ${name}(`)) + 22);
-    for (const arg of ['after: String\n', 'first: Int\n', 'name: String!\n', 'source: EntityRef!\n', 'targetType: EntityType!\n']) expect(field('relationsFrom')).toContain(arg);
-    for (const arg of ['after: String\n', 'first: Int\n', 'name: String!\n', 'target: EntityRef!\n', 'sourceType: EntityType!\n']) expect(field('relationsTo')).toContain(arg);
+    for (const arg of ['after: String\n', 'first: Int\n', 'name: String!\n', 'source: EntityRef!\n', 'targetType: EntityType!\n'])
+      expect(field('relationsFrom')).toContain(arg);
+    for (const arg of ['after: String\n', 'first: Int\n', 'name: String!\n', 'target: EntityRef!\n', 'sourceType: EntityType!\n'])
+      expect(field('relationsTo')).toContain(arg);
     expect(field('relationsTo')).toMatch(/\): RelationConnection!$/);
   });
 });

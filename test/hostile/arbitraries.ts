@@ -12,7 +12,7 @@ export const SPECIALS = [
   "'",
   '"',
   "' OR '1'='1",
-  "'; DROP TABLE \"Relation\"; --",
+  '\'; DROP TABLE "Relation"; --',
   '1; SELECT pg_sleep(10)',
   '%',
   '%%',
@@ -162,22 +162,24 @@ const CONFUSABLE: Record<string, string[]> = {
 const shifted = (ch: string, base: number) => String.fromCodePoint(ch.codePointAt(0)! - 0x61 + base);
 
 /** A reserved name with each letter kept, capitalised, fullwidth, mathematical bold or swapped for a confusable; never the name itself. */
-export const lookalikeName: fc.Arbitrary<string> = fc
-  .constantFrom('favourite', 'watch')
-  .chain((name) =>
-    fc
-      .tuple(...[...name].map((ch) => fc.constantFrom(ch, ch.toUpperCase(), shifted(ch, 0xff41), shifted(ch, 0x1d41a), ...(CONFUSABLE[ch] ?? []))))
-      .map((letters) => letters.join(''))
-      .filter((lookalike) => lookalike !== name),
-  );
+export const lookalikeName: fc.Arbitrary<string> = fc.constantFrom('favourite', 'watch').chain((name) =>
+  fc
+    .tuple(...[...name].map((ch) => fc.constantFrom(ch, ch.toUpperCase(), shifted(ch, 0xff41), shifted(ch, 0x1d41a), ...(CONFUSABLE[ch] ?? []))))
+    .map((letters) => letters.join(''))
+    .filter((lookalike) => lookalike !== name),
+);
 
 const INVISIBLE = ['\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad', '\u202e', '\u2066', '\u061c', '\u180e', '\u{e0041}', '\u2028'];
 const SPACES = [' ', '\u00a0', '\u3000', '\u2003', '\t'];
 
 /** A name that breaks one text rule: an invisible character inside, whitespace around, or not in NFC. */
 export const malformedName: fc.Arbitrary<string> = fc.oneof(
-  fc.tuple(fc.constantFrom('likes', 'favourite', 'related', 'my relation'), fc.nat(12), fc.constantFrom(...INVISIBLE)).map(([name, at, mark]) => name.slice(0, at) + mark + name.slice(at)),
-  fc.tuple(fc.constantFrom('likes', 'favourite', 'watch'), fc.constantFrom(...SPACES), fc.boolean()).map(([name, space, before]) => (before ? space + name : name + space)),
+  fc
+    .tuple(fc.constantFrom('likes', 'favourite', 'related', 'my relation'), fc.nat(12), fc.constantFrom(...INVISIBLE))
+    .map(([name, at, mark]) => name.slice(0, at) + mark + name.slice(at)),
+  fc
+    .tuple(fc.constantFrom('likes', 'favourite', 'watch'), fc.constantFrom(...SPACES), fc.boolean())
+    .map(([name, space, before]) => (before ? space + name : name + space)),
   fc.constantFrom('cafe\u0301', 'A\u030a', 'n\u0303o', '\u1100\u1161'),
 );
 
@@ -216,8 +218,29 @@ export const FORM_TYPES = [
 /** A header value a client can send (no NUL, CR or LF; one byte per character). */
 export const headerValue: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom('', 'Bearer', 'Bearer ', 'Basic', 'Basic !!!', 'Basic Og==', 'Bearer rg_', `Bearer rg_${'a'.repeat(300)}`, 'rg_x', "' OR 1=1 --", 'x'.repeat(8000)),
-  fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c)), maxLength: 40 }),
+  fc.string({
+    unit: fc
+      .integer({ min: 0x20, max: 0xff })
+      .filter((c) => c !== 0x7f)
+      .map((c) => String.fromCharCode(c)),
+    maxLength: 40,
+  }),
   fc.string({ unit: 'binary-ascii', maxLength: 20 }).map((s) => `Basic ${Buffer.from(s).toString('base64')}`),
 );
 
-export const HEADER_NAMES = ['authorization', 'api-key', 'content-type', 'accept', 'x-atlassian-token', 'api-version', 'umb-project-alias', 'graphql-require-preflight', 'x-forwarded-for', 'cookie', 'content-encoding', 'transfer-encoding', 'range', 'if-none-match'];
+export const HEADER_NAMES = [
+  'authorization',
+  'api-key',
+  'content-type',
+  'accept',
+  'x-atlassian-token',
+  'api-version',
+  'umb-project-alias',
+  'graphql-require-preflight',
+  'x-forwarded-for',
+  'cookie',
+  'content-encoding',
+  'transfer-encoding',
+  'range',
+  'if-none-match',
+];

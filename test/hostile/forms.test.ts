@@ -36,7 +36,10 @@ function writes(): { method: string; path: string }[] {
     { method: 'PATCH', path: `/content/${page}` },
   ];
   return [
-    ...confluence.flatMap((r) => [{ ...r, path: `/rest/api${r.path}` }, { ...r, path: `/wiki/rest/api${r.path}` }]),
+    ...confluence.flatMap((r) => [
+      { ...r, path: `/rest/api${r.path}` },
+      { ...r, path: `/wiki/rest/api${r.path}` },
+    ]),
     { method: 'POST', path: '/umbraco/relation' },
     { method: 'DELETE', path: `/umbraco/relation/${w.keys.relationIds[1]}` },
     { method: 'PUT', path: `/umbraco/relation/${w.keys.relationIds[1]}` },
@@ -46,7 +49,9 @@ function writes(): { method: string; path: string }[] {
 const formBody: fc.Arbitrary<string> = fc.oneof(
   fc.dictionary(hostileString, hostileString, { maxKeys: 4 }).map((fields) => new URLSearchParams(fields).toString()),
   hostileJson.map((value) => JSON.stringify(value) ?? ''),
-  fc.constant(JSON.stringify({ type: 'page', title: 'forged', space: { key: 'FUZZ' }, key: 'FORGED', name: 'Forged', parentId: '1', childId: '2', relationTypeAlias: 'forged' })),
+  fc.constant(
+    JSON.stringify({ type: 'page', title: 'forged', space: { key: 'FUZZ' }, key: 'FORGED', name: 'Forged', parentId: '1', childId: '2', relationTypeAlias: 'forged' }),
+  ),
   hostileString,
   fc.constant(''),
 );
@@ -55,26 +60,42 @@ const junkToken = fc.option(fc.constantFrom('', 'yes', 'check', 'no-check-please
 
 async function snapshot() {
   const { relation, content, space } = w.db.prisma;
-  return { relations: await relation.count(), content: await content.count(), versions: await content.aggregate({ _sum: { version: true } }), spaces: await space.count() };
+  return {
+    relations: await relation.count(),
+    content: await content.count(),
+    versions: await content.aggregate({ _sum: { version: true } }),
+    spaces: await space.count(),
+  };
 }
 
 describe('form-like writes on the REST faces', () => {
-  it(`are refused in each face's format and change nothing (${RUNS} cases)`, async () => {
-    const before = await snapshot();
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...writes()), fc.constantFrom(...FORM_TYPES), formBody, junkToken, fc.constantFrom(...w.tokens), async (route, type, body, xsrf, token) => {
-        const headers: Record<string, string> = { 'content-type': type, origin: 'https://attacker.example' };
-        if (token) headers.authorization = `Bearer ${token}`;
-        if (xsrf !== undefined) headers['x-atlassian-token'] = xsrf;
-        const label = describeRequest(route.method, route.path, headers, body);
-        const response = await sendHostile(w, route.path, { method: route.method, headers, body }, label);
-        const umbraco = route.path.startsWith('/umbraco');
-        expect(response!.status, label).toBe(umbraco ? 415 : 403);
-        if (!umbraco) expect((await response!.json()).message, label).toBe('XSRF check failed');
-      }),
-      { numRuns: RUNS },
-    );
-    expect(await snapshot()).toEqual(before);
-    await expectStillServing(w);
-  }, timeout);
+  it(
+    `are refused in each face's format and change nothing (${RUNS} cases)`,
+    async () => {
+      const before = await snapshot();
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...writes()),
+          fc.constantFrom(...FORM_TYPES),
+          formBody,
+          junkToken,
+          fc.constantFrom(...w.tokens),
+          async (route, type, body, xsrf, token) => {
+            const headers: Record<string, string> = { 'content-type': type, origin: 'https://attacker.example' };
+            if (token) headers.authorization = `Bearer ${token}`;
+            if (xsrf !== undefined) headers['x-atlassian-token'] = xsrf;
+            const label = describeRequest(route.method, route.path, headers, body);
+            const response = await sendHostile(w, route.path, { method: route.method, headers, body }, label);
+            const umbraco = route.path.startsWith('/umbraco');
+            expect(response!.status, label).toBe(umbraco ? 415 : 403);
+            if (!umbraco) expect((await response!.json()).message, label).toBe('XSRF check failed');
+          },
+        ),
+        { numRuns: RUNS },
+      );
+      expect(await snapshot()).toEqual(before);
+      await expectStillServing(w);
+    },
+    timeout,
+  );
 });

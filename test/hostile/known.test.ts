@@ -36,7 +36,11 @@ describe('caught by the fuzzers once', () => {
   });
 
   it('a form post with a malformed variables field is a 400', async () => {
-    await expect4xx('/graphql', { method: 'POST', body: 'query=x&variables=%zz', headers: { 'content-type': 'application/x-www-form-urlencoded', 'graphql-require-preflight': '1' } }, 400);
+    await expect4xx(
+      '/graphql',
+      { method: 'POST', body: 'query=x&variables=%zz', headers: { 'content-type': 'application/x-www-form-urlencoded', 'graphql-require-preflight': '1' } },
+      400,
+    );
   });
 
   it('POST /graphql with a content type no parser reads is a 415 with a GraphQL error body', async () => {
@@ -65,15 +69,38 @@ describe('NUL bytes, lone surrogates and 10,000-character names reach no databas
 
   it.each(values.map((v) => [JSON.stringify(v).slice(0, 30), v]))('in GraphQL variables: %s', async (_, value) => {
     const create = 'mutation($input: CreateSpaceInput!) { createSpace(input: $input) { __typename ... on Error { message } } }';
-    const response = await sendHostile(w, '/graphql', { method: 'POST', headers: { authorization: `Bearer ${w.admin.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ query: create, variables: { input: { key: value, name: value } } }) }, 'createSpace');
+    const response = await sendHostile(
+      w,
+      '/graphql',
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${w.admin.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: create, variables: { input: { key: value, name: value } } }),
+      },
+      'createSpace',
+    );
     const body = await response!.json();
     expect(body.data?.createSpace.__typename ?? body.errors?.[0].extensions.code).toMatch(/ValidationError|BAD_USER_INPUT|CreateSpaceSuccess/);
     const relation = 'query($key: String!) { relationsFrom(name: $key, source: { type: USER, key: $key }, targetType: CONTENT) { totalCount } }';
-    await sendHostile(w, '/graphql', { method: 'POST', headers: { authorization: `Bearer ${w.admin.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ query: relation, variables: { key: value } }) }, 'relationsFrom');
+    await sendHostile(
+      w,
+      '/graphql',
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${w.admin.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: relation, variables: { key: value } }),
+      },
+      'relationsFrom',
+    );
   });
 
   it('in a Confluence path and query, %00 and %2e%2e included, as a 4xx', async () => {
-    for (const url of ['/rest/api/content/%00', `/rest/api/content/${w.keys.content[0]}?expand=%00`, '/rest/api/space/%2e%2e%2f%2e%2e', '/rest/api/content?limit=-1&limit=1']) {
+    for (const url of [
+      '/rest/api/content/%00',
+      `/rest/api/content/${w.keys.content[0]}?expand=%00`,
+      '/rest/api/space/%2e%2e%2f%2e%2e',
+      '/rest/api/content?limit=-1&limit=1',
+    ]) {
       const response = await w.request(url, { token: w.admin.token });
       expect(response.status, url).toBeGreaterThanOrEqual(400);
       await expectFaceAnswer(response, faceOf(`http://x${url}`), url);

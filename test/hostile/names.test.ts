@@ -26,7 +26,12 @@ async function refusedOn(face: 'graphql' | 'confluence' | 'umbraco', name: strin
   tried.add(name);
   if (face === 'graphql') {
     const input = { name, source: { type: 'USER', key: 'current' }, target: { type: 'CONTENT', key: page } };
-    const response = await sendHostile(w, '/graphql', { method: 'POST', headers: json(w.admin.token), body: JSON.stringify({ query: CREATE, variables: { input } }) }, `graphql ${JSON.stringify(name)}`);
+    const response = await sendHostile(
+      w,
+      '/graphql',
+      { method: 'POST', headers: json(w.admin.token), body: JSON.stringify({ query: CREATE, variables: { input } }) },
+      `graphql ${JSON.stringify(name)}`,
+    );
     const result = (await response!.json()).data?.createRelation;
     return result?.__typename === 'ValidationError' && result.field === 'name';
   }
@@ -59,6 +64,9 @@ async function expectAllRefused(names: fc.Arbitrary<string>): Promise<void> {
 describe('names no new relation may carry', () => {
   it(`a lookalike of favourite or watch is refused on every face, and never stored (${RUNS} cases)`, () => expectAllRefused(lookalikeName), timeout);
 
-  it(`a name with an invisible character, surrounding whitespace or not in NFC is refused on every face, and never stored (${RUNS} cases)`, () =>
-    expectAllRefused(malformedName), timeout);
+  it(
+    `a name with an invisible character, surrounding whitespace or not in NFC is refused on every face, and never stored (${RUNS} cases)`,
+    () => expectAllRefused(malformedName),
+    timeout,
+  );
 });

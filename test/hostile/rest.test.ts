@@ -53,8 +53,45 @@ const UMBRACO: Route[] = [
   { method: 'GET', path: '/{any}/{any}/{any}' },
 ];
 
-const QUERY_NAMES = ['expand', 'limit', 'start', 'cursor', 'status', 'version', 'spaceKey', 'title', 'type', 'accountId', 'key', 'username', 'favourite', 'spaceId', 'page', 'pageSize', 'api-version'];
-const BODY_FIELDS = ['type', 'title', 'status', 'space', 'key', 'name', 'description', 'body', 'version', 'number', 'ancestors', 'relationTypeAlias', 'parentId', 'childId', 'comment', 'id', '__proto__', 'constructor'];
+const QUERY_NAMES = [
+  'expand',
+  'limit',
+  'start',
+  'cursor',
+  'status',
+  'version',
+  'spaceKey',
+  'title',
+  'type',
+  'accountId',
+  'key',
+  'username',
+  'favourite',
+  'spaceId',
+  'page',
+  'pageSize',
+  'api-version',
+];
+const BODY_FIELDS = [
+  'type',
+  'title',
+  'status',
+  'space',
+  'key',
+  'name',
+  'description',
+  'body',
+  'version',
+  'number',
+  'ancestors',
+  'relationTypeAlias',
+  'parentId',
+  'childId',
+  'comment',
+  'id',
+  '__proto__',
+  'constructor',
+];
 
 /** A value for a path slot: mostly hostile, sometimes real so the hostile rest reaches deeper code. */
 function slotValue(slot: Slot): fc.Arbitrary<string> {
@@ -82,12 +119,14 @@ function pathOf(route: Route, hostilePath: boolean): fc.Arbitrary<string> {
 }
 
 const queryPairs: fc.Arbitrary<[string, string][]> = fc.array(
-  fc.tuple(fc.oneof(fc.constantFrom(...QUERY_NAMES), hostileString), fc.oneof(hostileString, fc.constantFrom('0', '25', '200', '201', '-1', 'relationData,target.space', 'any', 'current', 'historical'))),
+  fc.tuple(
+    fc.oneof(fc.constantFrom(...QUERY_NAMES), hostileString),
+    fc.oneof(hostileString, fc.constantFrom('0', '25', '200', '201', '-1', 'relationData,target.space', 'any', 'current', 'historical')),
+  ),
   { maxLength: 6 },
 );
 
-const queryString = (pairs: [string, string][], raw: boolean) =>
-  pairs.length ? `?${pairs.map(([k, v]) => `${inUrl(k, raw)}=${inUrl(v, raw)}`).join('&')}` : '';
+const queryString = (pairs: [string, string][], raw: boolean) => (pairs.length ? `?${pairs.map(([k, v]) => `${inUrl(k, raw)}=${inUrl(v, raw)}`).join('&')}` : '');
 
 const shapedBody: fc.Arbitrary<unknown> = fc.dictionary(fc.constantFrom(...BODY_FIELDS), hostileJson, { maxKeys: 6 });
 
@@ -98,11 +137,19 @@ const bodyText: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: hostileString },
 );
 
-const contentType = fc.oneof({ weight: 3, arbitrary: fc.constant('application/json') }, { weight: 2, arbitrary: fc.constantFrom(...CONTENT_TYPES) }, { weight: 1, arbitrary: fc.constant(undefined) });
+const contentType = fc.oneof(
+  { weight: 3, arbitrary: fc.constant('application/json') },
+  { weight: 2, arbitrary: fc.constantFrom(...CONTENT_TYPES) },
+  { weight: 1, arbitrary: fc.constant(undefined) },
+);
 
 // Mostly real tokens: an unauthenticated request stops at the door and tests little else.
 const token = () =>
-  fc.oneof({ weight: 6, arbitrary: fc.constant(w.tokens[0]) }, { weight: 3, arbitrary: fc.constant(w.tokens[1]) }, { weight: 1, arbitrary: fc.constantFrom(...w.tokens.slice(2)) });
+  fc.oneof(
+    { weight: 6, arbitrary: fc.constant(w.tokens[0]) },
+    { weight: 3, arbitrary: fc.constant(w.tokens[1]) },
+    { weight: 1, arbitrary: fc.constantFrom(...w.tokens.slice(2)) },
+  );
 
 interface Case {
   route: Route;
@@ -130,44 +177,85 @@ describe.each(Object.entries(faces))('hostile input on the %s face', (_, face) =
   const route = () => fc.constantFrom(...face.routes);
   const prefix = () => fc.constantFrom(...face.prefixes);
 
-  it(`survives hostile paths (${RUNS} cases)`, async () => {
-    await fc.assert(
-      fc.asyncProperty(prefix(), route().chain((r) => fc.tuple(fc.constant(r), pathOf(r, true))), token(), async (p, [r, path], tk) => {
-        await run(p, { route: r, path, query: '', headers: auth(tk) });
-      }),
-      { numRuns: RUNS },
-    );
-    await expectStillServing(w);
-  }, timeout);
+  it(
+    `survives hostile paths (${RUNS} cases)`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          prefix(),
+          route().chain((r) => fc.tuple(fc.constant(r), pathOf(r, true))),
+          token(),
+          async (p, [r, path], tk) => {
+            await run(p, { route: r, path, query: '', headers: auth(tk) });
+          },
+        ),
+        { numRuns: RUNS },
+      );
+      await expectStillServing(w);
+    },
+    timeout,
+  );
 
-  it(`survives hostile, malformed and duplicate query parameters (${RUNS} cases)`, async () => {
-    await fc.assert(
-      fc.asyncProperty(prefix(), route().chain((r) => fc.tuple(fc.constant(r), pathOf(r, false))), queryPairs, fc.boolean(), token(), async (p, [r, path], pairs, raw, tk) => {
-        await run(p, { route: r, path, query: queryString(pairs, raw), headers: auth(tk) });
-      }),
-      { numRuns: RUNS },
-    );
-    await expectStillServing(w);
-  }, timeout);
+  it(
+    `survives hostile, malformed and duplicate query parameters (${RUNS} cases)`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          prefix(),
+          route().chain((r) => fc.tuple(fc.constant(r), pathOf(r, false))),
+          queryPairs,
+          fc.boolean(),
+          token(),
+          async (p, [r, path], pairs, raw, tk) => {
+            await run(p, { route: r, path, query: queryString(pairs, raw), headers: auth(tk) });
+          },
+        ),
+        { numRuns: RUNS },
+      );
+      await expectStillServing(w);
+    },
+    timeout,
+  );
 
-  it(`survives hostile headers (${RUNS} cases)`, async () => {
-    await fc.assert(
-      fc.asyncProperty(prefix(), route().chain((r) => fc.tuple(fc.constant(r), pathOf(r, false))), fc.dictionary(fc.constantFrom(...HEADER_NAMES), headerValue, { maxKeys: 4 }), token(), async (p, [r, path], headers, tk) => {
-        await run(p, { route: r, path, query: '', headers: { ...auth(tk), ...headers }, body: r.method === 'GET' ? undefined : '{}' });
-      }),
-      { numRuns: RUNS },
-    );
-    await expectStillServing(w);
-  }, timeout);
+  it(
+    `survives hostile headers (${RUNS} cases)`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          prefix(),
+          route().chain((r) => fc.tuple(fc.constant(r), pathOf(r, false))),
+          fc.dictionary(fc.constantFrom(...HEADER_NAMES), headerValue, { maxKeys: 4 }),
+          token(),
+          async (p, [r, path], headers, tk) => {
+            await run(p, { route: r, path, query: '', headers: { ...auth(tk), ...headers }, body: r.method === 'GET' ? undefined : '{}' });
+          },
+        ),
+        { numRuns: RUNS },
+      );
+      await expectStillServing(w);
+    },
+    timeout,
+  );
 
-  it(`survives hostile bodies, huge and deep JSON and wrong content types (${RUNS} cases)`, async () => {
-    const writes = face.routes.filter((r) => r.method !== 'GET' && r.method !== 'DELETE');
-    await fc.assert(
-      fc.asyncProperty(prefix(), fc.constantFrom(...writes).chain((r) => fc.tuple(fc.constant(r), pathOf(r, false))), bodyText, contentType, token(), async (p, [r, path], body, type, tk) => {
-        await run(p, { route: r, path, query: '', headers: { ...auth(tk), ...(type ? { 'content-type': type } : {}) }, body });
-      }),
-      { numRuns: RUNS },
-    );
-    await expectStillServing(w);
-  }, timeout);
+  it(
+    `survives hostile bodies, huge and deep JSON and wrong content types (${RUNS} cases)`,
+    async () => {
+      const writes = face.routes.filter((r) => r.method !== 'GET' && r.method !== 'DELETE');
+      await fc.assert(
+        fc.asyncProperty(
+          prefix(),
+          fc.constantFrom(...writes).chain((r) => fc.tuple(fc.constant(r), pathOf(r, false))),
+          bodyText,
+          contentType,
+          token(),
+          async (p, [r, path], body, type, tk) => {
+            await run(p, { route: r, path, query: '', headers: { ...auth(tk), ...(type ? { 'content-type': type } : {}) }, body });
+          },
+        ),
+        { numRuns: RUNS },
+      );
+      await expectStillServing(w);
+    },
+    timeout,
+  );
 });

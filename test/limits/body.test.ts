@@ -48,7 +48,13 @@ describe.each(Object.entries(transports))('a request body above BODY_LIMIT, sent
   });
 
   it.each(['/rest/api/space', '/wiki/rest/api/content'])('is a 413 in the Confluence format on %s', async (path) => {
-    const response = await send(path, init('POST', padded(LIMIT + 1, (padding) => ({ key: 'BIG', name: 'Big', padding }))));
+    const response = await send(
+      path,
+      init(
+        'POST',
+        padded(LIMIT + 1, (padding) => ({ key: 'BIG', name: 'Big', padding })),
+      ),
+    );
     expect(response.status).toBe(413);
     const body = await response.json();
     expectConfluenceError(body, 413);
@@ -56,7 +62,13 @@ describe.each(Object.entries(transports))('a request body above BODY_LIMIT, sent
   });
 
   it('is a 413 in the Umbraco format', async () => {
-    const response = await send('/umbraco/relation', init('POST', padded(LIMIT + 1, (padding) => ({ relationTypeAlias: 'x', parentId: 1, childId: 2, padding }))));
+    const response = await send(
+      '/umbraco/relation',
+      init(
+        'POST',
+        padded(LIMIT + 1, (padding) => ({ relationTypeAlias: 'x', parentId: 1, childId: 2, padding })),
+      ),
+    );
     expect(response.status).toBe(413);
     const body = await response.json();
     expectUmbracoError(body);
@@ -67,7 +79,13 @@ describe.each(Object.entries(transports))('a request body above BODY_LIMIT, sent
     const graphql = await send('/graphql', init('POST', graphqlBody(LIMIT)));
     expect(graphql.status).toBe(200);
     expect((await graphql.json()).data.me.displayName).toBe('Admin');
-    const confluence = await send('/rest/api/space', init('POST', padded(LIMIT, (padding) => ({ name: 'Within', padding }))));
+    const confluence = await send(
+      '/rest/api/space',
+      init(
+        'POST',
+        padded(LIMIT, (padding) => ({ name: 'Within', padding })),
+      ),
+    );
     expect(confluence.status).toBeLessThan(500);
     expect(confluence.status).not.toBe(413);
   });

@@ -121,7 +121,11 @@ describe.runIf(base)('PostgreSQL going away and coming back (through a TCP relay
   async function expectServing(): Promise<void> {
     const auth = { authorization: `Bearer ${token}` };
     expect((await send('/readyz')).status).toBe(200);
-    const me = await send('/graphql', { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ me { displayName } }' }) });
+    const me = await send('/graphql', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ me { displayName } }' }),
+    });
     expect((await me.json()).data.me.displayName).toBe('Degrade');
     expect((await send('/rest/api/user/current', { headers: auth })).status).toBe(200);
     expect((await send('/umbraco/relation/type', { headers: auth })).status).toBe(200);

@@ -111,7 +111,9 @@ describe('CSRF prevention', () => {
   });
 
   it.each(['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/plain'])('refuses a POST a form could send (%s)', async (type) => {
-    const body = type.startsWith('application/x-www') ? `query=${encodeURIComponent('mutation { createApiToken(input: {name: "form"}) { __typename } }')}` : JSON.stringify({ query: '{ me { displayName } }' });
+    const body = type.startsWith('application/x-www')
+      ? `query=${encodeURIComponent('mutation { createApiToken(input: {name: "form"}) { __typename } }')}`
+      : JSON.stringify({ query: '{ me { displayName } }' });
     const response = await t.request('/graphql', { method: 'POST', token: t.admin.token, headers: { 'content-type': type }, body });
     expect(response.status).toBe(400);
     expectGraphQLErrors(await response.json(), 'CSRF_PREVENTED');

@@ -14,8 +14,7 @@ afterAll(() => t?.close());
 
 const faces = {
   graphql: {
-    send: (token: string) =>
-      t.request('/graphql', { method: 'POST', token, json: { query: '{ me { displayName } }' } }),
+    send: (token: string) => t.request('/graphql', { method: 'POST', token, json: { query: '{ me { displayName } }' } }),
     expectRefusal: (body: any) => expectGraphQLErrors(body, 'RATE_LIMITED'),
   },
   confluence: {

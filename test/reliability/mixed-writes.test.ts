@@ -18,7 +18,11 @@ beforeAll(async () => {
   editor = await t.account('Editor');
   for (const key of SPACES) {
     await t.request('/rest/api/space', { method: 'POST', token: t.admin.token, json: { key, name: key } });
-    await t.graphql(`mutation($i: AddSpaceMemberInput!) { addSpaceMember(input: $i) { __typename } }`, { i: { spaceKey: key, user: editor.user.accountId, level: 'EDIT' } }, t.admin.token);
+    await t.graphql(
+      `mutation($i: AddSpaceMemberInput!) { addSpaceMember(input: $i) { __typename } }`,
+      { i: { spaceKey: key, user: editor.user.accountId, level: 'EDIT' } },
+      t.admin.token,
+    );
     pages[key] = [];
     for (let i = 0; i < 5; i++) {
       const page = await t.request('/rest/api/content', { method: 'POST', token: t.admin.token, json: { space: { key }, title: `${key} ${i}`, type: 'page' } });
@@ -35,8 +39,7 @@ interface Outcome {
   result?: string;
 }
 
-const GRAPHQL_RESULT = (field: string, input: string) =>
-  `mutation($input: ${input}!) { ${field}(input: $input) { __typename ... on Error { message } } }`;
+const GRAPHQL_RESULT = (field: string, input: string) => `mutation($input: ${input}!) { ${field}(input: $input) { __typename ... on Error { message } } }`;
 
 describe(`${WRITES} concurrent mixed writes`, () => {
   test('all answer without a 5xx, and no relation, content or version is left inconsistent', { timeout: 180_000 }, async () => {
@@ -76,7 +79,10 @@ describe(`${WRITES} concurrent mixed writes`, () => {
       () => rest('trash content', 'DELETE', `/rest/api/content/${anyPage()}`),
       () => rest('purge content', 'DELETE', `/rest/api/content/${anyPage()}?status=trashed`, undefined, t.admin.token),
       () => rest('POST content', 'POST', '/rest/api/content', { space: { key: random.pick(SPACES) }, title: `New ${random.int(1e9)}`, type: 'page' }),
-      () => graphql('addSpaceMember', GRAPHQL_RESULT('addSpaceMember', 'AddSpaceMemberInput'), { input: { spaceKey: random.pick(SPACES), user: editor.user.accountId, level: 'EDIT' } }),
+      () =>
+        graphql('addSpaceMember', GRAPHQL_RESULT('addSpaceMember', 'AddSpaceMemberInput'), {
+          input: { spaceKey: random.pick(SPACES), user: editor.user.accountId, level: 'EDIT' },
+        }),
     ];
     const writes = Array.from({ length: WRITES }, () => random.pick(makers));
     // Each doomed space is deleted twice, somewhere in the middle of the storm.

@@ -122,7 +122,10 @@ describe(`a storm of ${LANES} lanes × ${OPS_PER_LANE} creates and deletes over 
 
     const rows = await t.db.prisma.relation.findMany({ where: { name: { in: NAMES } }, orderBy: { id: 'asc' } });
     const actual = rows.map((r) => `${r.name} ${r.sourceId}->${r.targetId}`).sort();
-    const expected = keys.filter((_, lane) => finals[lane].present).map((k) => `${k.name} ${k.source}->${k.target}`).sort();
+    const expected = keys
+      .filter((_, lane) => finals[lane].present)
+      .map((k) => `${k.name} ${k.source}->${k.target}`)
+      .sort();
     expect(actual, `seed ${SEED}`).toEqual(expected);
     for (const [lane, key] of keys.entries()) {
       const model = finals[lane];

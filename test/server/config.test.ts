@@ -23,7 +23,12 @@ describe('configuration from the environment', () => {
   });
 
   it('takes an empty variable for an unset one', () => {
-    const empty = Object.fromEntries(['PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'PUBLIC_URL', 'LOG_LEVEL', 'RATE_LIMIT', 'DEMO', 'BODY_LIMIT', 'ADMIN_EMAIL', 'CORS_ORIGINS'].map((name) => [name, '']));
+    const empty = Object.fromEntries(
+      ['PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'PUBLIC_URL', 'LOG_LEVEL', 'RATE_LIMIT', 'DEMO', 'BODY_LIMIT', 'ADMIN_EMAIL', 'CORS_ORIGINS'].map((name) => [
+        name,
+        '',
+      ]),
+    );
     expect(loadConfig(empty)).toEqual(loadConfig({}));
   });
 

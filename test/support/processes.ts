@@ -116,8 +116,7 @@ export function startServe(env: Record<string, string>, args: string[] = []): Pr
       resolve(code);
     }),
   );
-  const printed = (text: string) =>
-    output.includes(text) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ text, resolve }));
+  const printed = (text: string) => (output.includes(text) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ text, resolve })));
   return new Promise((resolve, reject) => {
     exited.then((code) => reject(new Error(`serve exited with ${code} before listening:\n${output}`)));
     printed(' (database: ').then(() => {

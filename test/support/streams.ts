@@ -3,7 +3,10 @@
 /** The JSON documents a streamed GraphQL answer carries: SSE `next` events, or multipart/mixed parts. */
 export function streamedResults(text: string, contentType: string): any[] | undefined {
   if (contentType.startsWith('text/event-stream')) {
-    return text.split('\n\n').filter((event) => /^event: next$/m.test(event)).map((event) => JSON.parse(/^data: (.*)$/m.exec(event)![1]));
+    return text
+      .split('\n\n')
+      .filter((event) => /^event: next$/m.test(event))
+      .map((event) => JSON.parse(/^data: (.*)$/m.exec(event)![1]));
   }
   if (contentType.startsWith('multipart/mixed')) {
     return text.split('\r\n---').flatMap((part) => {

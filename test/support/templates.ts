@@ -9,8 +9,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { applyMigrations, packageRoot, readMigrations } from '../../src/db/migrations.js';
 
-const version = (pkg: string) =>
-  (JSON.parse(readFileSync(join(packageRoot(), 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+const version = (pkg: string) => (JSON.parse(readFileSync(join(packageRoot(), 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** Changes whenever a migration or the engine/PGlite version does, so a stale template is never reused. */
 export function migrationsHash(): string {

@@ -17,7 +17,13 @@ let about: string;
 let secret: string;
 let relationId: number;
 
-const umbracoHeaders = (token: string) => ({ 'api-key': token, 'umb-project-alias': 'gateway', 'api-version': '2.2', accept: 'application/json+hal', 'content-type': 'application/json' });
+const umbracoHeaders = (token: string) => ({
+  'api-key': token,
+  'umb-project-alias': 'gateway',
+  'api-version': '2.2',
+  accept: 'application/json+hal',
+  'content-type': 'application/json',
+});
 
 function post(body: string | undefined, token = editor.token) {
   return world.request('/umbraco/relation', { method: 'POST', headers: umbracoHeaders(token), body });
@@ -77,7 +83,11 @@ describe('401 Unauthorized', () => {
   });
 
   it('Api-Key, Authorization: Bearer and a bare Authorization key are all accepted', async () => {
-    for (const headers of [['Api-Key', editor.token], ['Authorization', `Bearer ${editor.token}`], ['Authorization', editor.token]]) {
+    for (const headers of [
+      ['Api-Key', editor.token],
+      ['Authorization', `Bearer ${editor.token}`],
+      ['Authorization', editor.token],
+    ]) {
       const [name, value] = headers;
       expect((await world.request(`/umbraco/relation/${relationId}`, { headers: { [name]: value } })).status).toBe(200);
     }

@@ -14,9 +14,7 @@ const ApiTokenRef = builder.objectRef<ApiToken>('ApiToken').implement({
   }),
 });
 
-builder.queryField('apiTokens', (t) =>
-  t.field({ type: [ApiTokenRef], description: "The caller's API tokens", resolve: (_, __, ctx) => listApiTokens({ ctx }) }),
-);
+builder.queryField('apiTokens', (t) => t.field({ type: [ApiTokenRef], description: "The caller's API tokens", resolve: (_, __, ctx) => listApiTokens({ ctx }) }));
 
 const CreateApiTokenInput = builder.inputType('CreateApiTokenInput', {
   fields: (t) => ({ name: t.string() }),

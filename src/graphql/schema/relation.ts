@@ -123,7 +123,17 @@ builder.queryFields((t) => ({
       after: t.arg.string({ description: 'The endCursor of the previous page' }),
     },
     resolve: (_, a, ctx) =>
-      relationConnection({ ctx, name: a.name, direction: 'from', anchor: a.source, otherType: a.targetType, otherStatus: a.targetStatus, otherVersion: a.targetVersion, first: a.first, after: a.after }),
+      relationConnection({
+        ctx,
+        name: a.name,
+        direction: 'from',
+        anchor: a.source,
+        otherType: a.targetType,
+        otherStatus: a.targetStatus,
+        otherVersion: a.targetVersion,
+        first: a.first,
+        after: a.after,
+      }),
   }),
   relationsTo: t.field({
     type: RelationConnection,
@@ -138,7 +148,17 @@ builder.queryFields((t) => ({
       after: t.arg.string({ description: 'The endCursor of the previous page' }),
     },
     resolve: (_, a, ctx) =>
-      relationConnection({ ctx, name: a.name, direction: 'to', anchor: a.target, otherType: a.sourceType, otherStatus: a.sourceStatus, otherVersion: a.sourceVersion, first: a.first, after: a.after }),
+      relationConnection({
+        ctx,
+        name: a.name,
+        direction: 'to',
+        anchor: a.target,
+        otherType: a.sourceType,
+        otherStatus: a.sourceStatus,
+        otherVersion: a.sourceVersion,
+        first: a.first,
+        after: a.after,
+      }),
   }),
 }));
 

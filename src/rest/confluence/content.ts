@@ -21,8 +21,20 @@ export function registerContent(api: Api): void {
       title: query.title,
       status: query.status,
     });
-    const views = await contentViews(c.var.ctx, rows.map((content) => ({ content, pinnedVersion: 0 })), true);
-    return c.json(pageEnvelope(c, c.var.links, page, views.map((view) => contentJson(view, c.var.links)), hasMore));
+    const views = await contentViews(
+      c.var.ctx,
+      rows.map((content) => ({ content, pinnedVersion: 0 })),
+      true,
+    );
+    return c.json(
+      pageEnvelope(
+        c,
+        c.var.links,
+        page,
+        views.map((view) => contentJson(view, c.var.links)),
+        hasMore,
+      ),
+    );
   });
 
   api.post('/content', async (c) => {

@@ -21,10 +21,22 @@ function schemaName(content: unknown): string {
   return schema?.$ref ? schema.$ref.split('/').pop()! : '';
 }
 
-function operation(pathName: string, method: string, op: { summary: string; parameters?: (Parameter | { $ref: string })[]; responses: Record<string, { description: string; content?: unknown }>; requestBody?: { content?: unknown } }): string {
+function operation(
+  pathName: string,
+  method: string,
+  op: {
+    summary: string;
+    parameters?: (Parameter | { $ref: string })[];
+    responses: Record<string, { description: string; content?: unknown }>;
+    requestBody?: { content?: unknown };
+  },
+): string {
   const params = (op.parameters ?? []).map(resolve);
   const rows = params
-    .map((p) => `<tr><td><code>${escapeHtml(p.name)}</code></td><td>${escapeHtml(p.in)}${p.required ? ' (required)' : ''}</td><td>${escapeHtml(p.schema?.enum?.join(' | ') ?? p.schema?.type ?? '')}</td><td>${escapeHtml(p.description)}</td></tr>`)
+    .map(
+      (p) =>
+        `<tr><td><code>${escapeHtml(p.name)}</code></td><td>${escapeHtml(p.in)}${p.required ? ' (required)' : ''}</td><td>${escapeHtml(p.schema?.enum?.join(' | ') ?? p.schema?.type ?? '')}</td><td>${escapeHtml(p.description)}</td></tr>`,
+    )
     .join('');
   const body = op.requestBody ? `<p>Body: <a href="#schema-${schemaName(op.requestBody.content)}">${escapeHtml(schemaName(op.requestBody.content))}</a></p>` : '';
   const responses = Object.entries(op.responses)

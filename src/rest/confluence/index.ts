@@ -28,7 +28,10 @@ function confluenceApi(config: Config, db: Database, context: string): Api {
   api.get('/docs', (c) => c.html(renderDocs()));
 
   // Before authentication: a forged write is refused whatever credentials the browser attached.
-  api.use('*', confluenceXsrfCheck(() => errorResponse(403, 'XSRF check failed')));
+  api.use(
+    '*',
+    confluenceXsrfCheck(() => errorResponse(403, 'XSRF check failed')),
+  );
   api.use('*', async (c, next) => {
     c.set('links', links);
     c.set('ctx', await contextFor(config, db, c.req.raw.headers));

@@ -27,7 +27,13 @@ const expandable = { type: 'object', additionalProperties: { type: 'string' } };
 const arrayOf = (item: string) => ({
   type: 'object',
   required: ['results', 'start', 'limit', 'size', '_links'],
-  properties: { results: { type: 'array', items: ref(item) }, start: { type: 'integer' }, limit: { type: 'integer' }, size: { type: 'integer' }, _links: ref('GenericLinks') },
+  properties: {
+    results: { type: 'array', items: ref(item) },
+    start: { type: 'integer' },
+    limit: { type: 'integer' },
+    size: { type: 'integer' },
+    _links: ref('GenericLinks'),
+  },
   additionalProperties: false,
 });
 
@@ -110,7 +116,13 @@ const schemas = {
   Version: {
     type: 'object',
     required: ['when', 'message', 'number', 'minorEdit'],
-    properties: { by: ref('User'), when: { type: 'string', format: 'date-time' }, message: { type: 'string' }, number: { type: 'integer', minimum: 1 }, minorEdit: { type: 'boolean' } },
+    properties: {
+      by: ref('User'),
+      when: { type: 'string', format: 'date-time' },
+      message: { type: 'string' },
+      number: { type: 'integer', minimum: 1 },
+      minorEdit: { type: 'boolean' },
+    },
     additionalProperties: false,
   },
   Content: {
@@ -183,7 +195,8 @@ const schemas = {
 const noCheck = {
   name: 'X-Atlassian-Token',
   in: 'header',
-  description: 'no-check lets a write through whose Content-Type a plain HTML form can send (form-urlencoded, multipart/form-data, text/plain, or none with a body); without it such a write is a 403. JSON writes need no header.',
+  description:
+    'no-check lets a write through whose Content-Type a plain HTML form can send (form-urlencoded, multipart/form-data, text/plain, or none with a body); without it such a write is a 403. JSON writes need no header.',
   schema: { type: 'string', enum: ['no-check'] },
 };
 
@@ -265,7 +278,10 @@ const document = createDocument({
     description:
       'Confluence Cloud/Server relation API and the entities it relates (users, spaces, content). Served under /wiki/rest/api (Cloud) and /rest/api (Server). Authenticate with Basic (email or username : API token) or Bearer (API token).',
   },
-  servers: [{ url: '/wiki/rest/api', description: 'Confluence Cloud paths' }, { url: '/rest/api', description: 'Confluence Server/Data Center paths' }],
+  servers: [
+    { url: '/wiki/rest/api', description: 'Confluence Cloud paths' },
+    { url: '/rest/api', description: 'Confluence Server/Data Center paths' },
+  ],
   security: [{ basicAuth: [] }, { bearerAuth: [] }],
   paths,
   components: {

@@ -33,9 +33,7 @@ async function oneRelation(c: C, row: Awaited<ReturnType<typeof getRelation>>, e
 
 function absent(c: C): NotFoundError {
   const p = (name: string) => c.req.param(name);
-  return new NotFoundError(
-    `No '${p('relationName')}' relation exists from ${p('sourceType')} '${p('sourceKey')}' to ${p('targetType')} '${p('targetKey')}'`,
-  );
+  return new NotFoundError(`No '${p('relationName')}' relation exists from ${p('sourceType')} '${p('sourceKey')}' to ${p('targetType')} '${p('targetKey')}'`);
 }
 
 function list(direction: 'from' | 'to') {

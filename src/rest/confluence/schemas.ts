@@ -45,15 +45,32 @@ const first = (values: unknown) => (Array.isArray(values) && values[0] !== '' ? 
 const text = (param: Param) => z.preprocess(first, z.string().optional()).meta({ param });
 
 const integer = (name: string, param: Param, schema: Schema, options: { cap?: number } = {}) =>
-  z.preprocess(first, reading(z.string().optional(), (raw) => readInteger(name, raw, options))).meta({ param, ...documented({ type: 'integer', ...schema }) });
+  z
+    .preprocess(
+      first,
+      reading(z.string().optional(), (raw) => readInteger(name, raw, options)),
+    )
+    .meta({ param, ...documented({ type: 'integer', ...schema }) });
 
 const boolean = (name: string, param: Param) =>
-  z.preprocess(first, reading(z.string().optional(), (raw) => readBoolean(name, raw))).meta({ param, ...documented({ type: 'boolean' }) });
+  z
+    .preprocess(
+      first,
+      reading(z.string().optional(), (raw) => readBoolean(name, raw)),
+    )
+    .meta({ param, ...documented({ type: 'boolean' }) });
 
 /** Comma-separated, repeated, or both; optional (an empty list). */
 const list = (param: Param, tidy: (part: string) => string, schema: Schema) =>
   z
-    .preprocess((values) => (Array.isArray(values) ? (values as string[]) : []).flatMap((v) => v.split(',')).map(tidy).filter(Boolean), z.array(z.string()).default([]))
+    .preprocess(
+      (values) =>
+        (Array.isArray(values) ? (values as string[]) : [])
+          .flatMap((v) => v.split(','))
+          .map(tidy)
+          .filter(Boolean),
+      z.array(z.string()).default([]),
+    )
     .meta({ param, ...documented(schema) });
 
 const pathParam = (description: string) => z.string().meta({ param: { description } });
@@ -75,12 +92,14 @@ const optionalBoolean = (name: string) => z.preprocess(absentIfNull, z.boolean({
 
 /** A nested object; anything else (a string, an array) reads as an empty one, so its fields read as absent. */
 const nested = <S extends z.core.$ZodLooseShape>(shape: S, required: string[] = []) =>
-  z.preprocess((value) => (typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {}), z.object(shape)).meta({
-    override: ({ jsonSchema }: { jsonSchema: Schema }) => {
-      if (required.length > 0) jsonSchema.required = required;
-      else delete jsonSchema.required;
-    },
-  });
+  z
+    .preprocess((value) => (typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {}), z.object(shape))
+    .meta({
+      override: ({ jsonSchema }: { jsonSchema: Schema }) => {
+        if (required.length > 0) jsonSchema.required = required;
+        else delete jsonSchema.required;
+      },
+    });
 
 /** Documented, but not read by the gateway. */
 const ignored = (schema: Schema) => z.unknown().optional().meta(documented(schema));
@@ -100,8 +119,16 @@ const relationPath = {
 const selectors = {
   sourceStatus: text({ id: 'sourceStatus', description: 'Status of a content source: current (default), draft, trashed, archived, historical, any.' }),
   targetStatus: text({ id: 'targetStatus', description: 'Status of a content target, as sourceStatus.' }),
-  sourceVersion: integer('sourceVersion', { id: 'sourceVersion', description: 'With sourceStatus=historical: the content version the source is pinned to.' }, { minimum: 1 }),
-  targetVersion: integer('targetVersion', { id: 'targetVersion', description: 'With targetStatus=historical: the content version the target is pinned to.' }, { minimum: 1 }),
+  sourceVersion: integer(
+    'sourceVersion',
+    { id: 'sourceVersion', description: 'With sourceStatus=historical: the content version the source is pinned to.' },
+    { minimum: 1 },
+  ),
+  targetVersion: integer(
+    'targetVersion',
+    { id: 'targetVersion', description: 'With targetStatus=historical: the content version the target is pinned to.' },
+    { minimum: 1 },
+  ),
 };
 
 const expand = list(

@@ -108,8 +108,16 @@ async function load(ctx: Ctx, rows: RelationRow[], expand: RelationExpand): Prom
   const plain = entries.filter(([, i]) => !i.withSpace);
   const spaced = entries.filter(([, i]) => i.withSpace);
   const [plainViews, spacedViews] = await Promise.all([
-    contentViews(ctx, plain.map(([, i]) => i), false),
-    contentViews(ctx, spaced.map(([, i]) => i), true),
+    contentViews(
+      ctx,
+      plain.map(([, i]) => i),
+      false,
+    ),
+    contentViews(
+      ctx,
+      spaced.map(([, i]) => i),
+      true,
+    ),
   ]);
   const views = new Map<string, LoadedContentView>([
     ...plain.map(([key], n) => [key, plainViews[n]] as const),

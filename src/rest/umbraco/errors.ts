@@ -32,14 +32,12 @@ export const relationNotFound = (id: string) => new UmbracoError(404, 'NotFound'
 
 export const contentNotFound = (id: string) => new UmbracoError(404, 'NotFound', `Content with id '${id}' could not be found.`);
 
-export const relationTypeNotFound = (alias: string) =>
-  new UmbracoError(404, 'NotFound', `Relation Type with alias '${alias}' could not be found.`);
+export const relationTypeNotFound = (alias: string) => new UmbracoError(404, 'NotFound', `Relation Type with alias '${alias}' could not be found.`);
 
 export const validationFailed = (details: ErrorDetail[]) =>
   new UmbracoError(422, 'ValidationFailed', 'Validation error occured when trying to save or update the relation.', details);
 
-export const notJson = () =>
-  new UmbracoError(415, 'UnsupportedMediaType', 'The request body must be JSON: send it with Content-Type: application/json.');
+export const notJson = () => new UmbracoError(415, 'UnsupportedMediaType', 'The request body must be JSON: send it with Content-Type: application/json.');
 
 export const routeNotFound = () => new UmbracoError(404, 'NotFound', 'The requested resource could not be found.');
 

@@ -16,7 +16,10 @@ export function registerUmbraco(app: Hono, { config, db }: { config: Config; db:
   const base = `${config.publicUrl}/umbraco`;
   umbraco.onError((error, c) => errorResponse(c, error, config));
   // Before authentication: a form or text body (what a forged browser request carries) is refused outright.
-  umbraco.use('*', jsonBodiesOnly((c) => errorResponse(c, notJson(), config)));
+  umbraco.use(
+    '*',
+    jsonBodiesOnly((c) => errorResponse(c, notJson(), config)),
+  );
   // Api-Key, Authorization: Bearer <key> and a bare Authorization: <key> all name the same API token.
   umbraco.use('*', async (c, next) => {
     c.set('ctx', await contextFor(config, db, c.req.raw.headers));

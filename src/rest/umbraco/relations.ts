@@ -2,14 +2,7 @@
 import type { Hono } from 'hono';
 import type { Ctx } from '../../context.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
-import {
-  createRelation,
-  deleteRelationById,
-  findRelationById,
-  listRelationsByName,
-  listRelationsOfEntity,
-  type RelationRow,
-} from '../../services/relations.js';
+import { createRelation, deleteRelationById, findRelationById, listRelationsByName, listRelationsOfEntity, type RelationRow } from '../../services/relations.js';
 import { contentNotFound, relationNotFound, validationFailed, type ErrorDetail } from './errors.js';
 import type { UmbracoEnv } from './index.js';
 import { readRelationInput, type RelationInput } from './schemas.js';

@@ -8,21 +8,27 @@ const missing = (value: unknown) => value === undefined || value === null;
 
 /** A content id as a string (what the client sends) or a non-negative integer. */
 const contentId = (field: string) =>
-  z.unknown().optional().transform((value, ctx) => {
-    if (typeof value === 'string' && value !== '') return value;
-    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
-    ctx.addIssue({ code: 'custom', message: missing(value) ? `'${field}' is required.` : `'${field}' must be a content id.` });
-    return z.NEVER;
-  });
+  z
+    .unknown()
+    .optional()
+    .transform((value, ctx) => {
+      if (typeof value === 'string' && value !== '') return value;
+      if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+      ctx.addIssue({ code: 'custom', message: missing(value) ? `'${field}' is required.` : `'${field}' must be a content id.` });
+      return z.NEVER;
+    });
 
 const RelationCreate = z.object({
   parentId: contentId('parentId'),
   childId: contentId('childId'),
-  relationTypeAlias: z.unknown().optional().transform((value, ctx) => {
-    if (typeof value === 'string' && value !== '') return value;
-    ctx.addIssue({ code: 'custom', message: missing(value) ? "'relationTypeAlias' is required." : "'relationTypeAlias' must be a non-empty string." });
-    return z.NEVER;
-  }),
+  relationTypeAlias: z
+    .unknown()
+    .optional()
+    .transform((value, ctx) => {
+      if (typeof value === 'string' && value !== '') return value;
+      ctx.addIssue({ code: 'custom', message: missing(value) ? "'relationTypeAlias' is required." : "'relationTypeAlias' must be a non-empty string." });
+      return z.NEVER;
+    }),
   // Umbraco stores no comment as null.
   comment: z.preprocess((value) => value ?? null, z.string({ error: "'comment' must be a string." }).nullable()),
 });

@@ -7,17 +7,26 @@ import { createGraphQL } from './graphql/yoga.js';
 import { limitBodies } from './http/body-limit.js';
 import { crossOrigin } from './http/cors.js';
 import { loggerFor } from './observability/log.js';
+import { metricsFor } from './observability/metrics.js';
+import { registerMetrics } from './observability/metrics-route.js';
+import { observedOf, observeRequests } from './observability/requests.js';
+import type { Tracing } from './observability/tracing.js';
 import { registerConfluence } from './rest/confluence/index.js';
 import { registerUmbraco } from './rest/umbraco/index.js';
 
 export interface AppDeps {
   config: Config;
   db: Database;
+  /** OpenTelemetry, when configured (src/observability/tracing.ts). */
+  tracing?: Tracing;
 }
 
 /** The whole HTTP surface: health, GraphQL, and the REST faces, over one set of services. */
-export function createApp({ config, db }: AppDeps): Hono {
+export function createApp({ config, db, tracing }: AppDeps): Hono {
   const app = new Hono();
+  // First: every response, a preflight or an error included, carries the request id and gets its line.
+  const metrics = metricsFor(config, db);
+  app.use(observeRequests(config, { done: metrics.request, tracing }));
   app.use(crossOrigin(config.cors));
   // Hono's default handler would print the raw error; each face has its own, this catches what none of them owns.
   app.onError((error, c) => {
@@ -36,11 +45,13 @@ export function createApp({ config, db }: AppDeps): Hono {
     }
   });
 
+  registerMetrics(app, config, db);
+
   limitBodies(app, config);
   const yoga = createGraphQL(config, db);
   // Every method: yoga itself answers the unsupported ones with a 405 in the GraphQL format.
   app.all('/graphql', async (c) => {
-    const res = await yoga.fetch(c.req.raw);
+    const res = await yoga.fetch(c.req.raw, { observed: observedOf(c) });
     // A JSON answer is one complete string inside yoga's Response; handed over as a string, the Node adapter
     // writes it in one go instead of reading it back through a ReadableStream chunk by chunk (~4 % of CPU).
     if (!res.body || !/json/.test(res.headers.get('content-type') ?? '')) return res;

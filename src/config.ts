@@ -7,7 +7,9 @@ export interface Config {
   databaseUrl?: string;
   dataDir: string;
   publicUrl: string;
-  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** LOG_FORMAT: json lines or pretty ones for people; unset = pretty on a terminal, json otherwise. */
+  logFormat?: 'json' | 'pretty';
   /** Load demo data on the first start of an empty embedded database. */
   demo: boolean;
   /** Requests per second per API token; undefined = no limit. */
@@ -18,6 +20,10 @@ export interface Config {
   bodyLimit: number;
   /** E-mail of the site admin created on the first start of an empty database. */
   adminEmail: string;
+  /** METRICS_PORT: /metrics without a token on its own listener (on HOST); unset = only on the main port, for site admins. */
+  metricsPort?: number;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: OpenTelemetry traces go to `${it}/v1/traces`; unset = no tracing at all. */
+  otlpEndpoint?: string;
   /** Cross-origin access (CORS_ORIGINS); enforced by src/http/cors.ts. */
   cors: CorsConfig;
 }
@@ -30,7 +36,7 @@ export interface CorsConfig {
 
 export class ConfigError extends Error {}
 
-const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
 
 // An empty variable means the same as an unset one: its default.
 const unset = <T extends z.ZodType>(schema: T) => z.preprocess((raw) => (raw === '' ? undefined : raw), schema);
@@ -104,6 +110,7 @@ const environment = z.object({
       .toLowerCase()
       .pipe(z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })),
   ),
+  LOG_FORMAT: unset(z.enum(['json', 'pretty'], { error: 'LOG_FORMAT must be json or pretty' }).optional()),
   RATE_LIMIT: integer('RATE_LIMIT', 0, 0, 1_000_000),
   DEMO: flag('DEMO', true),
   GRAPHIQL: flag('GRAPHIQL', true),
@@ -111,6 +118,8 @@ const environment = z.object({
   BODY_LIMIT: integer('BODY_LIMIT', 1_048_576, 1024, 100 * 1_048_576),
   ADMIN_EMAIL: unset(z.string().default('admin@example.com')),
   CORS_ORIGINS: corsOrigins,
+  METRICS_PORT: integer('METRICS_PORT', -1, 0, 65535),
+  OTEL_EXPORTER_OTLP_ENDPOINT: unset(z.url({ protocol: /^https?$/, error: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL' }).optional()),
 });
 
 /** The environment as a typed config; every invalid variable is named in one ConfigError. */
@@ -126,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(vars.DATA_DIR),
     publicUrl: (vars.PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${vars.PORT}`).replace(/\/+$/, ''),
     logLevel: vars.LOG_LEVEL,
+    logFormat: vars.LOG_FORMAT,
     demo: vars.DEMO,
     rateLimit: vars.RATE_LIMIT > 0 ? vars.RATE_LIMIT : undefined,
     graphiql: vars.GRAPHIQL,
@@ -133,5 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: vars.BODY_LIMIT,
     adminEmail: vars.ADMIN_EMAIL,
     cors: vars.CORS_ORIGINS,
+    metricsPort: vars.METRICS_PORT >= 0 ? vars.METRICS_PORT : undefined,
+    otlpEndpoint: vars.OTEL_EXPORTER_OTLP_ENDPOINT,
   };
 }

@@ -10,6 +10,8 @@ import { adminBanner, bootstrap } from './bootstrap.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { createLogger, type Logger } from './observability/log.js';
+import { listenMetrics } from './observability/metrics-server.js';
+import type { Tracing } from './observability/tracing.js';
 
 /** How long in-flight requests may take to finish after a stop signal. */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -32,7 +34,7 @@ export interface StartOptions {
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const out = options.out ?? ((line: string) => process.stdout.write(line + '\n'));
-  const log = createLogger(config.logLevel, (_, line) => out(line));
+  const log = createLogger({ level: config.logLevel, format: config.logFormat, write: (line) => out(line.replace(/\n$/, '')) });
 
   // Installed before anything starts: a signal during migrations or bootstrap waits for them, then stops.
   let signalled: NodeJS.Signals | undefined;
@@ -58,6 +60,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
 
   let db: Database | undefined;
+  let metrics: { server: Server; url: string } | undefined;
+  let tracing: Tracing | undefined;
   try {
     db = await openMigrated(config, log);
     const { admin, demo } = await bootstrap(config, db, (step) => log.info(step));
@@ -66,19 +70,39 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (demo && !demo.skipped) {
       log.info(`Loaded demo data: ${demo.users} users, ${demo.spaces} spaces, ${demo.content} pages and posts, ${demo.relations} relations.`);
     }
-    app.resolve(createApp({ config: runtime, db }).fetch);
+    // Loaded only when configured: without an endpoint the OpenTelemetry SDK is never imported.
+    if (config.otlpEndpoint) {
+      const { otlpProcessor, startTracing } = await import('./observability/tracing.js');
+      tracing = startTracing(db, otlpProcessor(config.otlpEndpoint));
+    }
+    if (config.metricsPort !== undefined) metrics = await listenMetrics(runtime, db, config.metricsPort);
+    app.resolve(createApp({ config: runtime, db, tracing }).fetch);
   } catch (error) {
     app.reject(error);
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
+    metrics?.server.close();
     await db?.close().catch(() => {});
+    await tracing?.shutdown().catch(() => {});
     throw error;
   }
 
-  running = { url, config: runtime, db, server, stop: stopper(server, db, log) };
+  const stopServer = stopper(server, db, log);
+  const metricsServer = metrics?.server;
+  const flush = tracing?.shutdown;
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      metricsServer?.close();
+      await stopServer();
+      await flush?.().catch((error: unknown) => log.warn('Could not send the last traces', error));
+    })());
+  running = { url, config: runtime, db, server, stop };
   const where = db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : `PostgreSQL at ${postgresPlace(config.databaseUrl!)}`;
   log.info(`relation-gateway listening on ${url} (database: ${where})`);
   if (config.graphiql) log.info(`GraphiQL: ${runtime.publicUrl}/graphql`);
+  if (config.otlpEndpoint) log.info(`Traces: OTLP/HTTP to ${new URL(config.otlpEndpoint).origin}`);
+  if (metrics) log.info(`Metrics without a token: ${metrics.url} (keep METRICS_PORT private)`);
   if (signalled) exitAfterStop(running, signalled, log);
   return running;
 }

@@ -15,7 +15,7 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   prisma: PrismaClient;
   /** Statements sent to the driver (BEGIN/COMMIT included, the same on both kinds); ping() is not counted. */
-  statements: { count: number };
+  statements: Statements;
   /**
    * The hot read path: one statement straight to the driver, rows as plain objects typed by the
    * driver (int → number, timestamptz → Date), prepared once per connection on PostgreSQL. Only for
@@ -24,6 +24,8 @@ export interface Database {
   read<T = Record<string, unknown>>(statement: Prisma.Sql): Promise<T[]>;
   /** As `read`, rows as arrays in the order of `columns`: cheaper for wide rows (no object with dozens of keys per row). */
   readRows(statement: Prisma.Sql): Promise<{ columns: string[]; rows: unknown[][] }>;
+  /** Connections by state, for /metrics: the pool's on PostgreSQL; the embedded database has one. */
+  pool(): Record<string, number>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -53,6 +55,17 @@ export interface OpenDatabaseOptions {
   pglite?: PGlite;
 }
 
+export interface Statements {
+  count: number;
+  /** Set when tracing is on: runs each statement (its text, never its values) inside a span. */
+  around?: <T>(text: string, run: () => Promise<T>) => Promise<T>;
+}
+
+function counted<T>(statements: Statements, text: string, run: () => Promise<T>): Promise<T> {
+  statements.count++;
+  return statements.around ? statements.around(text, run) : run();
+}
+
 /** Wraps methods of `target` by name, binding the rest (the adapters use private state). */
 function intercept<T extends object>(target: T, overrides: Partial<Record<keyof T, unknown>>): T {
   return new Proxy(target, {
@@ -64,41 +77,40 @@ function intercept<T extends object>(target: T, overrides: Partial<Record<keyof 
   });
 }
 
-function countTransaction(tx: Transaction, statements: { count: number }): Transaction {
+function countTransaction(tx: Transaction, statements: Statements): Transaction {
   // With a phantom COMMIT/ROLLBACK (PGlite) the driver runs it itself; otherwise Prisma sends it through executeRaw.
-  const end = (fn: () => Promise<void>) => () => {
-    if (tx.options.usePhantomQuery) statements.count++;
-    return fn();
-  };
+  const end = (text: string, fn: () => Promise<void>) => () => (tx.options.usePhantomQuery ? counted(statements, text, fn) : fn());
   return intercept(tx, {
-    queryRaw: (q: Parameters<Transaction['queryRaw']>[0]) => (statements.count++, tx.queryRaw(q)),
-    executeRaw: (q: Parameters<Transaction['executeRaw']>[0]) => (statements.count++, tx.executeRaw(q)),
-    commit: end(() => tx.commit()),
-    rollback: end(() => tx.rollback()),
+    queryRaw: (q: Parameters<Transaction['queryRaw']>[0]) => counted(statements, q.sql, () => tx.queryRaw(q)),
+    executeRaw: (q: Parameters<Transaction['executeRaw']>[0]) => counted(statements, q.sql, () => tx.executeRaw(q)),
+    commit: end('COMMIT', () => tx.commit()),
+    rollback: end('ROLLBACK', () => tx.rollback()),
   });
 }
 
-function countAdapter(adapter: SqlDriverAdapter, statements: { count: number }): SqlDriverAdapter {
+function countAdapter(adapter: SqlDriverAdapter, statements: Statements): SqlDriverAdapter {
   return intercept(adapter, {
-    queryRaw: (q: Parameters<SqlDriverAdapter['queryRaw']>[0]) => (statements.count++, adapter.queryRaw(q)),
-    executeRaw: (q: Parameters<SqlDriverAdapter['executeRaw']>[0]) => (statements.count++, adapter.executeRaw(q)),
-    executeScript: (s: string) => (statements.count++, adapter.executeScript(s)),
+    queryRaw: (q: Parameters<SqlDriverAdapter['queryRaw']>[0]) => counted(statements, q.sql, () => adapter.queryRaw(q)),
+    executeRaw: (q: Parameters<SqlDriverAdapter['executeRaw']>[0]) => counted(statements, q.sql, () => adapter.executeRaw(q)),
+    executeScript: (s: string) => counted(statements, s, () => adapter.executeScript(s)),
     startTransaction: async (level?: Parameters<SqlDriverAdapter['startTransaction']>[0]) => {
-      statements.count += level ? 2 : 1; // BEGIN (+ SET TRANSACTION ISOLATION LEVEL)
-      return countTransaction(await adapter.startTransaction(level), statements);
+      // The driver sends BEGIN (and SET TRANSACTION ISOLATION LEVEL) itself, within this one call.
+      const start = () => adapter.startTransaction(level);
+      const tx = await counted(statements, 'BEGIN', level ? () => counted(statements, `SET TRANSACTION ISOLATION LEVEL ${level}`, start) : start);
+      return countTransaction(tx, statements);
     },
   });
 }
 
 /** Counts every statement at the driver, inside transactions too. */
-export function countingFactory(factory: SqlDriverAdapterFactory, statements: { count: number }): SqlDriverAdapterFactory {
+export function countingFactory(factory: SqlDriverAdapterFactory, statements: Statements): SqlDriverAdapterFactory {
   return intercept(factory, {
     connect: async () => countAdapter(await factory.connect(), statements),
   });
 }
 
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
-  const statements = { count: 0 };
+  const statements: Statements = { count: 0 };
   const migrate = opts.migrate ?? true;
 
   if (opts.databaseUrl) {
@@ -122,8 +134,9 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
       kind: 'postgres',
       prisma,
       statements,
-      read: (statement) => (statements.count++, readStatement(pool, statement)),
-      readRows: (statement) => (statements.count++, readArrays(pool, statement)),
+      read: (statement) => counted(statements, statement.sql, () => readStatement(pool, statement)),
+      readRows: (statement) => counted(statements, statement.sql, () => readArrays(pool, statement)),
+      pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
       ping: async () => void (await pool.query('SELECT 1')),
       close: async () => {
         await prisma.$disconnect();
@@ -162,8 +175,9 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     kind: 'pglite',
     prisma,
     statements,
-    read: (statement) => (statements.count++, reader.read(statement)),
-    readRows: (statement) => (statements.count++, reader.readRows(statement)),
+    read: (statement) => counted(statements, statement.sql, () => reader.read(statement)),
+    readRows: (statement) => counted(statements, statement.sql, () => reader.readRows(statement)),
+    pool: () => ({ total: 1 }),
     ping: async () => void (await pglite.query('SELECT 1')),
     close: async () => {
       try {

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Ctx } from '../context.js';
 import type { Database } from '../db/database.js';
 import { describeError, isExpected, loggerFor, type Logger } from '../observability/log.js';
+import { type ObservedContext, observeOperations } from '../observability/operations.js';
 import { contextFor } from '../services/authentication.js';
 import { maskError } from './errors.js';
 import { graphiqlOptions, renderGraphiQL } from './graphiql.js';
@@ -25,8 +26,8 @@ function yogaLogger(log: Logger): YogaLogger {
   };
 }
 
-export function createGraphQL(config: Config, db: Database): YogaServerInstance<Record<string, never>, Ctx> {
-  return createYoga<Record<string, never>, Ctx>({
+export function createGraphQL(config: Config, db: Database): YogaServerInstance<ObservedContext, Ctx> {
+  return createYoga<ObservedContext, Ctx>({
     schema,
     graphqlEndpoint: '/graphql',
     maskedErrors: { maskError },
@@ -37,6 +38,7 @@ export function createGraphQL(config: Config, db: Database): YogaServerInstance<
       ...(config.introspection ? [] : [disableIntrospection]),
       supportedOperations,
       compiledExecution(),
+      observeOperations,
     ],
     batching: { limit: LIMITS.batch },
     landingPage: false,

@@ -1,18 +1,28 @@
 // The one door every log line goes through (docs/access.md, "Logs"): one line per entry, control characters
 // escaped, anything that looks like a credential redacted, long text cut, and expected errors without their text.
+// pino is the sink: it writes each entry as one JSON line (or, with LOG_FORMAT=pretty, one readable line).
+import { pino } from 'pino';
 import type { Config } from '../config.js';
 import { asDomainError } from '../services/failures.js';
+import { type PrettyLine, prettyLine } from './pretty.js';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
+/** Fields of a structured entry; strings go through the same redaction and escaping as messages. */
+export type LogFields = Record<string, string | number | undefined>;
 
 export interface Logger {
+  trace(message: string, error?: unknown): void;
   debug(message: string, error?: unknown): void;
   info(message: string, error?: unknown): void;
   warn(message: string, error?: unknown): void;
   error(message: string, error?: unknown): void;
+  /** One entry with fields (a request line); never an error's stack, so a client's input cannot ride along. */
+  entry(level: LogLevel, message: string, fields: LogFields): void;
+  /** Whether entries at this level are written: lets a caller skip building one. */
+  enabled(level: LogLevel): boolean;
 }
 
-const RANK: Record<Config['logLevel'], number> = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 };
 const MAX_LINE = 2000;
 
 // C0, DEL, C1, line and paragraph separators, bidi controls, and the backslash that starts an escape.
@@ -56,23 +66,79 @@ export function isExpected(error: unknown): boolean {
   return asDomainError(original) !== null || (original === error && (error as Error)?.name === 'GraphQLError');
 }
 
-const standardOut = (level: LogLevel, line: string) => (level === 'warn' || level === 'error' ? process.stderr : process.stdout).write(`${line}\n`);
+export interface LoggerOptions {
+  level: Config['logLevel'];
+  /** json (one object a line) or pretty (for people); default: pretty on a terminal, json otherwise. */
+  format?: Config['logFormat'];
+  /** Where lines go (each with its newline); default: stdout, warnings and errors on stderr. */
+  write?: (line: string) => void;
+}
 
-export function createLogger(threshold: Config['logLevel'], write: (level: LogLevel, line: string) => void = standardOut): Logger {
+// Synchronous writes: a line is out before the process can exit, and in the order the entries were made.
+const standardOut = () =>
+  pino.multistream(
+    [
+      { level: 'trace', stream: pino.destination({ dest: 1, sync: true }) },
+      { level: 'warn', stream: pino.destination({ dest: 2, sync: true }) },
+    ],
+    { dedupe: true },
+  );
+
+const prettyOut = ({ level, line }: PrettyLine) => void (level === 'warn' || level === 'error' ? process.stderr : process.stdout).write(line);
+
+function safeFields(fields: LogFields): LogFields {
+  const safe: LogFields = {};
+  for (const key in fields) {
+    const value = fields[key];
+    if (value !== undefined) safe[key] = typeof value === 'string' ? logSafe(value) : value;
+  }
+  return safe;
+}
+
+export function createLogger({ level, format, write }: LoggerOptions): Logger {
+  const pretty = (format ?? (process.stdout.isTTY ? 'pretty' : 'json')) === 'pretty';
+  const destination = write
+    ? { write: (json: string) => write(pretty ? prettyLine(json).line : json) }
+    : pretty
+      ? { write: (json: string) => prettyOut(prettyLine(json)) }
+      : standardOut();
+  const base = pino(
+    {
+      level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
   const at =
-    (level: LogLevel) =>
+    (name: LogLevel) =>
     (message: string, error?: unknown): void => {
-      if (RANK[level] < RANK[threshold]) return;
-      write(level, logSafe(error === undefined ? message : `${message}: ${describeError(error)}`));
+      if (base.isLevelEnabled(name)) base[name](logSafe(error === undefined ? message : `${message}: ${describeError(error)}`));
     };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return {
+    trace: at('trace'),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    entry: (name, message, fields) => {
+      if (base.isLevelEnabled(name)) base[name](safeFields(fields), logSafe(message));
+    },
+    enabled: (name) => base.isLevelEnabled(name),
+  };
 }
 
 // One logger per app (each app has its own Config object), so every face shares it without passing it around.
 const loggers = new WeakMap<Config, Logger>();
 
+/** Makes `logger` the app's logger (tests capture the lines this way). */
+export function installLogger(config: Config, logger: Logger): void {
+  loggers.set(config, logger);
+}
+
 export function loggerFor(config: Config): Logger {
   let logger = loggers.get(config);
-  if (!logger) loggers.set(config, (logger = createLogger(config.logLevel)));
+  if (!logger) loggers.set(config, (logger = createLogger({ level: config.logLevel, format: config.logFormat })));
   return logger;
 }

@@ -135,3 +135,76 @@ describe('request input in the logs at LOG_LEVEL=debug', SLOW, () => {
     expect(printed).not.toContain(pastedBasic.slice(6));
   });
 });
+
+// Every face at every level that writes more than the default: credentials in headers, query strings and
+// bodies, good and bad, never reach the output; every request still gets its line.
+describe.each(['trace', 'debug', 'info'])('tokens in headers, query strings and bodies at LOG_LEVEL=%s', (level) => {
+  let place: Place;
+  let served: Serving | undefined;
+
+  beforeAll(async () => {
+    place = await freshPlace();
+    served = await startServe({ ...place.env, DEMO: 'false', LOG_LEVEL: level, LOG_FORMAT: 'json' });
+  }, SLOW.timeout);
+  afterAll(async () => {
+    await served?.stop('SIGKILL');
+    await place?.cleanup();
+  });
+
+  test('no token or secret appears in the output, and each face logged its requests', SLOW, async () => {
+    const gateway = served!;
+    const admin = gateway.output().match(TOKEN)![0];
+    const wrong = `rg_${'Q'.repeat(32)}`;
+    const secret = 'hunter2-plain-secret-value';
+    const send = (path: string, headers: Record<string, string>, init: { method?: string; body?: unknown } = {}) =>
+      fetch(gateway.url + path, {
+        method: init.method ?? 'GET',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      }).then((r) => r.status);
+
+    const statuses: number[] = [];
+    for (const token of [admin, wrong]) {
+      const query = `?token=${token}&access_token=${token}&os_password=${secret}&api-key=${token}`;
+      const body = { token, password: secret, apiKey: token, authorization: `Bearer ${token}` };
+      const schemes: Record<string, string>[] = [
+        { authorization: `Bearer ${token}` },
+        { 'api-key': token },
+        { authorization: `Basic ${Buffer.from(`admin@example.com:${token}`).toString('base64')}` },
+      ];
+      for (const headers of schemes) {
+        statuses.push(
+          await send(`/graphql${query}`, headers, {
+            method: 'POST',
+            body: { query: 'query Me($t: String) { me { accountId } user(key: $t) { accountId } }', variables: { t: token }, ...body },
+          }),
+          await send(`/graphql${query}&query=${encodeURIComponent(`{ user(key: "${token}") { accountId } }`)}`, headers),
+          await send(`/rest/api/content/999999${query}`, headers),
+          await send(`/wiki/rest/api/space${query}`, headers, { method: 'POST', body: { key: token, name: secret, ...body } }),
+          await send(`/rest/api/user${query}&accountId=${token}`, headers),
+          await send(`/umbraco/relation/parent/${token}${query}`, headers),
+          await send(`/umbraco/relation${query}`, headers, { method: 'POST', body: { parentId: token, childId: secret, relationTypeAlias: token, ...body } }),
+          await send(`/metrics${query}`, headers),
+        );
+      }
+    }
+    expect(
+      statuses.every((status) => status < 500),
+      JSON.stringify(statuses),
+    ).toBe(true);
+    expect(await gateway.stop('SIGTERM')).toBe(0);
+    served = undefined;
+
+    const printed = gateway.output();
+    const requests = printed
+      .split('\n')
+      .filter((line) => line.startsWith('{') && line.includes('"reqId"'))
+      .map((line) => JSON.parse(line));
+    expect(requests).toHaveLength(statuses.length);
+    for (const face of ['graphql', 'confluence', 'umbraco']) expect(requests.some((entry) => entry.face === face)).toBe(true);
+    expect(requests.some((entry) => entry.accountId)).toBe(true);
+    if (level !== 'info') expect(printed).toContain('Processing GraphQL Parameters');
+    for (const leaked of [wrong, secret, Buffer.from(`admin@example.com:${admin}`).toString('base64')]) expect(printed).not.toContain(leaked);
+    expect(printed.split(admin).length - 1).toBe(1); // only the first-start banner
+  });
+});

@@ -1,13 +1,22 @@
 // The log door on its own: what a line may carry. The served-process checks are in test/access/logging.test.ts.
 import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { NotFoundError, ValidationError } from '../../src/domain/errors.js';
-import { createLogger, logSafe, type LogLevel } from '../../src/observability/log.js';
+import { createLogger, type LoggerOptions, logSafe, type LogLevel } from '../../src/observability/log.js';
 
 const TOKEN = 'rg_AbCdEfGhIjKlMnOpQrStUvWxYz012345';
 
-function capture(threshold: Parameters<typeof createLogger>[0] = 'debug') {
-  const lines: [LogLevel, string][] = [];
-  return { lines, log: createLogger(threshold, (level, line) => lines.push([level, line])) };
+/** pino's JSON lines, each as [level, message]; `raw` keeps them as written. */
+function capture(level: LoggerOptions['level'] = 'debug', format: LoggerOptions['format'] = 'json') {
+  const raw: string[] = [];
+  const log = createLogger({ level, format, write: (line) => raw.push(line) });
+  return {
+    raw,
+    log,
+    lines: (): [LogLevel, string][] => {
+      return raw.map((line) => JSON.parse(line)).map((entry) => [entry.level, entry.msg]);
+    },
+  };
 }
 
 describe('logSafe', () => {
@@ -44,7 +53,7 @@ describe('createLogger', () => {
     const { lines, log } = capture();
     log.debug('GraphQL', new NotFoundError(`No user found with key '${TOKEN}\nforged line'`));
     log.error('failed', new ValidationError('bad name \u202e', 'name'));
-    expect(lines).toEqual([
+    expect(lines()).toEqual([
       ['debug', 'GraphQL: NotFoundError NOT_FOUND'],
       ['error', 'failed: ValidationError BAD_USER_INPUT'],
     ]);
@@ -53,8 +62,8 @@ describe('createLogger', () => {
   it('writes an unexpected error with its stack on one line, redacted', () => {
     const { lines, log } = capture();
     log.error('GET /x failed', new Error(`boom with ${TOKEN}`));
-    expect(lines).toHaveLength(1);
-    const [level, line] = lines[0];
+    expect(lines()).toHaveLength(1);
+    const [level, line] = lines()[0];
     expect(level).toBe('error');
     expect(line).toMatch(/^GET \/x failed: Error: boom with rg_\[redacted\]\\n {4}at /);
     expect(line).not.toContain('\n');
@@ -62,11 +71,56 @@ describe('createLogger', () => {
 
   it('drops what is below its level, and writes nothing when silent', () => {
     const info = capture('info');
+    info.log.trace('hidden');
     info.log.debug('hidden');
     info.log.info('shown');
-    expect(info.lines).toEqual([['info', 'shown']]);
+    expect(info.lines()).toEqual([['info', 'shown']]);
     const silent = capture('silent');
     silent.log.error('hidden');
-    expect(silent.lines).toEqual([]);
+    expect(silent.lines()).toEqual([]);
+  });
+});
+
+describe('entries as pino writes them', () => {
+  it('is one JSON object a line, with an ISO time and the level by name', () => {
+    const { raw, log } = capture();
+    log.info('hello');
+    expect(raw).toHaveLength(1);
+    expect(raw[0].endsWith('\n')).toBe(true);
+    expect(raw[0].trimEnd()).not.toContain('\n');
+    const entry = JSON.parse(raw[0]);
+    expect(entry).toEqual({ level: 'info', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), msg: 'hello' });
+  });
+
+  it('passes the string fields of an entry through the same redaction and escaping as a message', () => {
+    const { raw, log } = capture();
+    log.entry('info', `GET /x 200 ${TOKEN}`, { route: `/x\nforged ${TOKEN}`, status: 200, accountId: undefined });
+    const entry = JSON.parse(raw[0]);
+    expect(entry).toMatchObject({ level: 'info', msg: 'GET /x 200 rg_[redacted]', route: '/x\\nforged rg_[redacted]', status: 200 });
+    expect(entry).not.toHaveProperty('accountId');
+    expect(raw[0]).not.toContain(TOKEN);
+  });
+
+  it('writes a readable line with LOG_FORMAT=pretty: clock, level, message, then the fields', () => {
+    const { raw, log } = capture('trace', 'pretty');
+    log.entry('warn', 'GET /x 429', { reqId: 'abc', face: 'confluence', ms: 1.5, note: 'two words' });
+    log.trace(`deep ${TOKEN}`);
+    expect(raw[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN {2}GET \/x 429 reqId=abc face=confluence ms=1.5 note="two words"\n$/);
+    expect(raw[1]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} TRACE deep rg_\[redacted\]\n$/);
+  });
+});
+
+describe('LOG_FORMAT', () => {
+  it.each([
+    [{}, undefined],
+    [{ LOG_FORMAT: 'json' }, 'json'],
+    [{ LOG_FORMAT: 'pretty' }, 'pretty'],
+    [{ LOG_FORMAT: '' }, undefined],
+  ])('%j gives %s (unset: pretty on a terminal, json otherwise)', (env, format) => {
+    expect(loadConfig(env).logFormat).toBe(format);
+  });
+
+  it('refuses another value, naming the two', () => {
+    expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(new ConfigError('LOG_FORMAT must be json or pretty'));
   });
 });

@@ -61,7 +61,7 @@ describe('configuration from the environment', () => {
     [{ RATE_LIMIT: '2.5' }, 'RATE_LIMIT must be an integer from 0 to 1000000, got "2.5"'],
     [{ DEMO: 'maybe' }, 'DEMO must be true or false, got "maybe"'],
     [{ DATABASE_URL: 'mysql://db' }, 'DATABASE_URL must start with postgres:// or postgresql://'],
-    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of debug, info, warn, error, silent'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of trace, debug, info, warn, error, silent'],
   ])('stops the start on %j: %s', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));

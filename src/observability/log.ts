@@ -132,7 +132,10 @@ export function createLogger({ level, format, write }: LoggerOptions): Logger {
 // One logger per app (each app has its own Config object), so every face shares it without passing it around.
 const loggers = new WeakMap<Config, Logger>();
 
-/** Makes `logger` the app's logger (tests capture the lines this way). */
+/**
+ * Makes `logger` the app's logger (tests capture the lines this way).
+ * @internal
+ */
 export function installLogger(config: Config, logger: Logger): void {
   loggers.set(config, logger);
 }

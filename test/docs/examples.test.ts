@@ -98,7 +98,17 @@ describe('the examples in README.md and docs/', () => {
         if (status !== 200 || body.errors) failures.push(`${example.where}: GraphQL ${status} ${JSON.stringify(body.errors)}`);
         continue;
       }
-      const script = [...example.preamble, example.text.replace(/^curl /, `curl -s -o /dev/null -w '%{http_code}' `)].map((l) => substitute(example, l)).join('\n');
+      // A trailing filter (`| grep …`) is run as written and must succeed; the status comes from curl alone.
+      const [command, filter] = example.text.split(/\s+\|\s+(?=grep|jq|head|tail)/);
+      if (filter !== undefined) {
+        const piped = [...example.preamble, `set -o pipefail; ${example.text}`].map((l) => substitute(example, l)).join('\n');
+        try {
+          execFileSync('bash', ['-c', piped], { encoding: 'utf8' });
+        } catch {
+          failures.push(`${example.where}: the filter found nothing: ${example.text}`);
+        }
+      }
+      const script = [...example.preamble, command.replace(/^curl /, `curl -s -o /dev/null -w '%{http_code}' `)].map((l) => substitute(example, l)).join('\n');
       const status = Number(execFileSync('bash', ['-c', script], { encoding: 'utf8' }));
       const fine = example.status === undefined ? status >= 200 && status < 300 : status === example.status;
       if (!fine) failures.push(`${example.where}: ${status}, documented ${example.status ?? '2xx'}: ${example.text}`);

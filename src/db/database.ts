@@ -109,6 +109,10 @@ export function countingFactory(factory: SqlDriverAdapterFactory, statements: St
   });
 }
 
+// A transaction waits for its connection as long as any other query does (the pool's connect timeout), not
+// Prisma's default 2 s, which failed transactions that a burst of writes had queued behind others.
+const TRANSACTIONS = { maxWait: 5_000 };
+
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   const statements: Statements = { count: 0 };
   const migrate = opts.migrate ?? true;
@@ -129,7 +133,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
       onConnect: async (client) => void (await client.query(GENERIC_PLANS)),
     });
     pool.on('error', () => {}); // an idle client's error (server restart) must not crash the process; the next query reports it
-    const prisma = new PrismaClient({ adapter: countingFactory(new PrismaPg(pool), statements) });
+    const prisma = new PrismaClient({ adapter: countingFactory(new PrismaPg(pool), statements), transactionOptions: TRANSACTIONS });
     return {
       kind: 'postgres',
       prisma,
@@ -169,7 +173,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     throw e;
   }
   const pglite = db;
-  const prisma = new PrismaClient({ adapter: countingFactory(new PrismaPGlite(pglite), statements) });
+  const prisma = new PrismaClient({ adapter: countingFactory(new PrismaPGlite(pglite), statements), transactionOptions: TRANSACTIONS });
   const reader = pgliteReader(pglite);
   return {
     kind: 'pglite',

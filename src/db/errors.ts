@@ -1,5 +1,5 @@
 // Recognises database errors by their codes, the one place that knows how each path reports them:
-// - Prisma's own operations throw PrismaClientKnownRequestError with a Prisma code (P2002, P2003, P2025,
+// - Prisma's own operations throw PrismaClientKnownRequestError with a Prisma code (P2002, P2003, P2028,
 //   P1001 …); its driver adapters (@prisma/adapter-pg, pglite-prisma-adapter) put what PostgreSQL said in
 //   `meta.driverAdapterError.cause` (`originalCode` is the SQLSTATE, `constraint` names the index or fields).
 // - `$queryRaw` failures are P2010 ("raw query failed") with the same `meta.driverAdapterError`.
@@ -48,13 +48,9 @@ export function violatedForeignKey(error: unknown): string | undefined {
   return isForeignKeyViolation(error) ? adapterCause(error)?.constraint?.index : undefined;
 }
 
-/** An update or delete whose `where` matched no row (e.g. a conditional update that lost a race). */
-export function isRecordNotFound(error: unknown): boolean {
-  return prismaCode(error) === 'P2025';
-}
-
-// Can't reach the server, connection closed, socket timeout, pool timeout.
-const UNAVAILABLE_PRISMA = new Set(['P1001', 'P1008', 'P1017', 'P2024']);
+// Can't reach the server, connection closed, socket timeout, pool timeout, and a transaction that could
+// not start (or finish) in time: every connection was busy for longer than a client should wait.
+const UNAVAILABLE_PRISMA = new Set(['P1001', 'P1008', 'P1017', 'P2024', 'P2028']);
 // admin_shutdown, crash_shutdown, cannot_connect_now (starting up or shutting down).
 const UNAVAILABLE_SQLSTATE = new Set(['57P01', '57P02', '57P03']);
 // Socket errors from pg on the direct read path (the adapter turns them into P1001/P1017/P1008).

@@ -56,8 +56,9 @@ export function describeError(error: unknown): string {
   const original = (error as { originalError?: unknown })?.originalError ?? error;
   const known = asDomainError(original);
   if (known) return `${known.name} ${known.code}`;
-  if ((error as Error)?.name === 'GraphQLError') return 'GraphQLError (a request the schema refused)';
-  return (error as Error)?.stack ?? String(error);
+  // A GraphQLError of its own is the schema refusing the request; one wrapping another error hides a bug.
+  if (original === error && (error as Error)?.name === 'GraphQLError') return 'GraphQLError (a request the schema refused)';
+  return (original as Error)?.stack ?? String(original);
 }
 
 /** Whether the error is the client's (expected), not a bug of ours. */

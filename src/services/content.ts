@@ -1,12 +1,13 @@
 import type { Ctx } from '../context.js';
-import type { Content, Space } from '../generated/prisma/client.js';
+import { Prisma, type Content, type Space } from '../generated/prisma/client.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { contentSelector, parseContentStatus, parseContentType, type ContentStatus } from '../domain/entities.js';
 import { validateText } from '../domain/names.js';
 import { findVisibleContent, findVisibleSpace, resolveContent, resolveSpace, type VisibleContent } from './resolve.js';
-import { isForeignKeyViolation, isRecordNotFound, isUniqueViolation } from '../db/errors.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../db/errors.js';
 import { viewerHas } from './space-access.js';
 import { pageOf, pageOffset, pageSize, type Page } from './paging.js';
+import { columnsOf, rowOf } from './row-columns.js';
 
 export interface NewContent {
   spaceKey: string;
@@ -82,33 +83,35 @@ export async function updateContent({ ctx, ...input }: { ctx: Ctx } & ContentUpd
 
 async function bumpVersion(ctx: Ctx, content: Content, change: { title: string; status: string; message: string; minorEdit: boolean }) {
   const next = content.version + 1;
+  const now = new Date();
+  let rows: Record<string, unknown>[];
   try {
-    // The conditional update makes a concurrent edit of the same version fail instead of being lost.
-    const [updated] = await ctx.prisma.$transaction([
-      ctx.prisma.content.update({
-        where: { id: content.id, version: content.version },
-        data: { title: change.title, status: change.status, version: next, updatedAt: new Date() },
-      }),
-      ctx.prisma.contentVersion.create({
-        data: {
-          contentId: content.id,
-          number: next,
-          title: change.title,
-          status: change.status,
-          message: change.message,
-          minorEdit: change.minorEdit,
-          byId: ctx.viewer.id,
-        },
-      }),
-    ]);
-    ctx.loaders.contents.clear(content.id).prime(content.id, updated);
-    return updated;
+    // One statement, so no transaction to wait for: under a burst it queues for a connection like any read
+    // instead of failing when Prisma's transaction start times out. The conditional update makes a
+    // concurrent edit of the same version match nothing instead of being lost.
+    rows = await ctx.prisma.$queryRaw<Record<string, unknown>[]>(Prisma.sql`
+      WITH bumped AS (
+        UPDATE content SET title = ${change.title}, status = ${change.status}, version = ${next}, updated_at = ${now}
+        WHERE id = ${content.id} AND version = ${content.version}
+        RETURNING *
+      ), recorded AS (
+        INSERT INTO content_versions (content_id, number, title, status, message, minor_edit, by_id, "when")
+        SELECT id, version, title, status, ${change.message}, ${change.minorEdit}, ${ctx.viewer.id}, ${now} FROM bumped
+      )
+      SELECT ${columnsOf('content', 'b')} FROM bumped b`);
   } catch (error) {
-    // The conditional update matched nothing, or the next version row exists: someone else bumped it first.
-    if (isRecordNotFound(error) || isUniqueViolation(error)) throw new ConflictError(`Content ${content.id} was changed by someone else; reload it and try again`);
+    // The next version row exists: someone else bumped it first.
+    if (isUniqueViolation(error)) throw conflict(content);
     throw error;
   }
+  const updated = rows[0] && rowOf(rows[0], 'content', 'b');
+  // No row: someone else bumped the version first, or deleted the content.
+  if (!updated) throw conflict(content);
+  ctx.loaders.contents.clear(content.id).prime(content.id, updated);
+  return updated;
 }
+
+const conflict = (content: Content) => new ConflictError(`Content ${content.id} was changed by someone else; reload it and try again`);
 
 /** Trashing keeps the content (and its relations, reachable with status=trashed). Needs EDIT. */
 export async function trashContent({ ctx, id }: { ctx: Ctx; id: string }): Promise<Content> {

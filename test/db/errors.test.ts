@@ -1,7 +1,7 @@
 // Real failures from the database in use (PGlite, or PostgreSQL with TEST_DATABASE_URL), recognised by code.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
-import { isForeignKeyViolation, isRecordNotFound, isUnavailable, isUniqueViolation, sqlState, violatedForeignKey } from '../../src/db/errors.js';
+import { isForeignKeyViolation, isUnavailable, isUniqueViolation, sqlState, violatedForeignKey } from '../../src/db/errors.js';
 import { Prisma, type User } from '../../src/generated/prisma/client.js';
 import { freshDatabase } from '../support/database.js';
 
@@ -52,12 +52,6 @@ describe('recognising database errors', () => {
     expect(violatedForeignKey(error)).toMatch(/^relations_(source|target)_content_id_fkey$/);
   });
 
-  it('an update whose condition matched no row is a record-not-found', async () => {
-    const error = await failure(db.prisma.user.update({ where: { id: existing.id, displayName: 'someone else' }, data: { displayName: 'X' } }));
-    expect(isRecordNotFound(error)).toBe(true);
-    expect(isUniqueViolation(error)).toBe(false);
-  });
-
   it('the direct read path reports the SQLSTATE and is not mistaken for an outage', async () => {
     const error = await failure(db.read(Prisma.sql`SELECT 1 / 0`));
     expect(sqlState(error)).toBe('22012');
@@ -71,8 +65,32 @@ describe('recognising database errors', () => {
     expect(isUnavailable(await failure(closing.read(Prisma.sql`SELECT 1`)))).toBe(true);
   });
 
+  // PostgreSQL only: PGlite's adapter starts a second transaction at once and queues its statements instead.
+  it.runIf(process.env.TEST_DATABASE_URL)('a transaction that cannot get a pooled connection in time is unavailable (a 503 to retry, not a bug)', async () => {
+    const before = process.env.PG_POOL_MAX;
+    process.env.PG_POOL_MAX = '1';
+    const single = await freshDatabase();
+    if (before === undefined) delete process.env.PG_POOL_MAX;
+    else process.env.PG_POOL_MAX = before;
+    try {
+      let started!: () => void;
+      const holding = new Promise<void>((resolve) => (started = resolve));
+      const holder = single.prisma.$transaction(async (tx) => {
+        started();
+        await tx.$queryRaw`SELECT 1 AS one FROM pg_sleep(0.5)`;
+      });
+      await holding;
+      const error = await failure(single.prisma.$transaction(async (tx) => tx.user.count(), { maxWait: 50 }));
+      expect((error as { code?: string }).code).toBe('P2028');
+      expect(isUnavailable(error)).toBe(true);
+      await holder;
+    } finally {
+      await single.close();
+    }
+  });
+
   it('a plain bug is neither', () => {
     const bug = new TypeError("Cannot read properties of undefined (reading 'id')");
-    expect([isUnavailable(bug), isUniqueViolation(bug), isForeignKeyViolation(bug), isRecordNotFound(bug)]).toEqual([false, false, false, false]);
+    expect([isUnavailable(bug), isUniqueViolation(bug), isForeignKeyViolation(bug)]).toEqual([false, false, false]);
   });
 });

@@ -1,4 +1,5 @@
 // The log door on its own: what a line may carry. The served-process checks are in test/access/logging.test.ts.
+import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { NotFoundError, ValidationError } from '../../src/domain/errors.js';
@@ -67,6 +68,15 @@ describe('createLogger', () => {
     expect(level).toBe('error');
     expect(line).toMatch(/^GET \/x failed: Error: boom with rg_\[redacted\]\\n {4}at /);
     expect(line).not.toContain('\n');
+  });
+
+  it('writes the error a GraphQLError wraps (a resolver that failed), not "a request the schema refused"', () => {
+    const { lines, log } = capture();
+    log.error('GraphQL', new GraphQLError('Unexpected error.', { originalError: new Error('Transaction API error') }));
+    log.error('GraphQL', new GraphQLError('Cannot query field "nope" on type "Query".'));
+    const [[, wrapped], [, refused]] = lines();
+    expect(wrapped).toMatch(/^GraphQL: Error: Transaction API error\\n {4}at /);
+    expect(refused).toBe('GraphQL: GraphQLError (a request the schema refused)');
   });
 
   it('drops what is below its level, and writes nothing when silent', () => {

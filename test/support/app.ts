@@ -31,7 +31,7 @@ export const BASE = 'http://gateway.test';
 
 export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const db = await freshDatabase();
-  const config: Config = { ...loadConfig({ PUBLIC_URL: BASE, LOG_LEVEL: 'silent' }), ...overrides };
+  const config: Config = { ...loadConfig({ PUBLIC_URL: BASE, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...overrides };
   const app = createApp({ config, db });
   let counter = 0;
   const account = async (name: string, admin = false): Promise<Account> => {

@@ -2,28 +2,37 @@
 // on every face (errors included), prints none of them. The first-start banner is the one place a token shows.
 // Nor does request input: a key carrying a newline and a fake log line, or a token pasted into a key field,
 // is not written verbatim on any face.
+// Each describe starts its gateway, sends all its requests and stops it with SIGTERM in beforeAll, keeping the
+// statuses, the exit code and everything printed; its tests then each check one thing about those, so none of
+// them stops the gateway under another and they pass in any order (`--sequence.shuffle`).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freshPlace, startServe, TOKEN, type Place, type Serving } from '../support/processes.js';
 
 const SLOW = { timeout: 120_000 };
 
-describe('logging at LOG_LEVEL=debug', SLOW, () => {
+/** The admin token a fresh gateway prints in its first-start banner. */
+function bannerToken(gateway: Serving): string {
+  const admin = gateway.output().match(TOKEN)?.[0];
+  if (!admin) throw new Error(`no admin token in the first-start banner:\n${gateway.output()}`);
+  return admin;
+}
+
+describe('logging at LOG_LEVEL=debug: no token a request carried, valid, wrong or revoked, appears in stdout or stderr', SLOW, () => {
   let place: Place;
   let served: Serving | undefined;
+  let admin: string;
+  const tokens = { user: '', revoked: '', wrong: '', nearMiss: '', noPrefix: '' };
+  const basic = (token: string) => `Basic ${Buffer.from(`quiet@example.com:${token}`).toString('base64')}`;
+  let email: unknown; // what the user token reads back after all the calls
+  let exitCode: number | null;
+  let printed: string;
 
   beforeAll(async () => {
     place = await freshPlace();
     served = await startServe({ ...place.env, DEMO: 'false', LOG_LEVEL: 'debug' });
-  }, SLOW.timeout);
-  afterAll(async () => {
-    await served?.stop('SIGKILL');
-    await place?.cleanup();
-  });
-
-  test('no token a request carried, valid, wrong or revoked, appears in stdout or stderr', async () => {
-    const gateway = served!;
+    const gateway = served;
     const { url } = gateway;
-    const admin = served!.output().match(TOKEN)![0];
+    admin = bannerToken(gateway);
     const call = async (path: string, headers: Record<string, string>, init: { method?: string; body?: unknown } = {}) => {
       const response = await fetch(url + path, {
         method: init.method ?? 'GET',
@@ -35,14 +44,17 @@ describe('logging at LOG_LEVEL=debug', SLOW, () => {
     const gql = (token: string, query: string, variables = {}) => call('/graphql', { authorization: `Bearer ${token}` }, { method: 'POST', body: { query, variables } });
 
     const made = await gql(admin, `mutation { createUser(input: { email: "quiet@example.com", displayName: "Quiet" }) { ... on CreateUserSuccess { token } } }`);
-    const user: string = made.body.data.createUser.token;
+    const user: string | undefined = made.body?.data?.createUser?.token;
+    if (!user) throw new Error(`createUser returned no token: ${made.status} ${JSON.stringify(made.body)}`);
     const second = await gql(user, `mutation { createApiToken(input: { name: "second" }) { ... on CreateApiTokenSuccess { token apiToken { id } } } }`);
-    const revoked: string = second.body.data.createApiToken.token;
-    await gql(user, `mutation($id: Int!) { revokeApiToken(input: { id: $id }) { __typename } }`, { id: second.body.data.createApiToken.apiToken.id });
+    const created = second.body?.data?.createApiToken;
+    if (!created?.token) throw new Error(`createApiToken returned no token: ${second.status} ${JSON.stringify(second.body)}`);
+    const revoked: string = created.token;
+    await gql(user, `mutation($id: Int!) { revokeApiToken(input: { id: $id }) { __typename } }`, { id: created.apiToken.id });
     const wrong = `rg_${'Z'.repeat(32)}`;
     const nearMiss = user.slice(0, -1) + (user.endsWith('A') ? 'B' : 'A');
     const noPrefix = 'plain-secret-without-the-prefix-123456';
-    const basic = (token: string) => `Basic ${Buffer.from(`quiet@example.com:${token}`).toString('base64')}`;
+    Object.assign(tokens, { user, revoked, wrong, nearMiss, noPrefix });
 
     for (const token of [user, revoked, wrong, nearMiss, noPrefix]) {
       const schemes: Record<string, string>[] = [{ authorization: `Bearer ${token}` }, { authorization: basic(token) }, { 'api-key': token }, { authorization: token }];
@@ -57,35 +69,61 @@ describe('logging at LOG_LEVEL=debug', SLOW, () => {
         await call('/umbraco/relation/type/unknown', headers);
       }
     }
-    expect((await gql(user, '{ me { email } }')).body.data.me.email).toBe('quiet@example.com');
-    expect(await gateway.stop('SIGTERM')).toBe(0);
+    email = (await gql(user, '{ me { email } }')).body?.data?.me?.email;
+    exitCode = await gateway.stop('SIGTERM');
     served = undefined;
-
-    const printed = gateway.output();
-    expect(printed).toContain('relation-gateway listening on'); // the output was captured
-    expect(printed).toContain('Processing GraphQL Parameters'); // and debug logging was on
-    for (const secret of [user, revoked, wrong, nearMiss, noPrefix, basic(user).slice(6)]) expect(printed).not.toContain(secret);
-    expect(printed.split(admin).length - 1).toBe(1); // only the first-start banner
-  });
-});
-
-describe('request input in the logs at LOG_LEVEL=debug', SLOW, () => {
-  let place: Place;
-  let served: Serving | undefined;
-
-  beforeAll(async () => {
-    place = await freshPlace();
-    served = await startServe({ ...place.env, DEMO: 'false', LOG_LEVEL: 'debug' });
+    printed = gateway.output();
   }, SLOW.timeout);
   afterAll(async () => {
     await served?.stop('SIGKILL');
     await place?.cleanup();
   });
 
-  test('a key with a newline and a fake log line, or a pasted token, is never written verbatim on any face', async () => {
-    const gateway = served!;
+  test('stops cleanly on SIGTERM (exit 0)', () => {
+    expect(exitCode).toBe(0);
+  });
+
+  test('the output was captured and debug logging was on', () => {
+    expect(printed).toContain('relation-gateway listening on'); // the output was captured
+    expect(printed).toContain('Processing GraphQL Parameters'); // and debug logging was on
+  });
+
+  test('the user token still works after all the calls', () => {
+    expect(email).toBe('quiet@example.com');
+  });
+
+  test('no valid user token appears', () => {
+    expect(printed).not.toContain(tokens.user);
+  });
+
+  test('no revoked, wrong, near-miss or unprefixed token appears', () => {
+    for (const secret of [tokens.revoked, tokens.wrong, tokens.nearMiss, tokens.noPrefix]) expect(printed).not.toContain(secret);
+  });
+
+  test("the user's Basic credentials do not appear encoded", () => {
+    expect(printed).not.toContain(basic(tokens.user).slice(6));
+  });
+
+  test('the admin token appears once, in the first-start banner', () => {
+    expect(printed.split(admin).length - 1).toBe(1);
+  });
+});
+
+describe('request input in the logs at LOG_LEVEL=debug: a key with a newline and a fake log line, or a pasted token, is never written verbatim on any face', SLOW, () => {
+  let place: Place;
+  let served: Serving | undefined;
+  let admin: string;
+  let pastedBasic: string;
+  const statuses: number[] = [];
+  let exitCode: number | null;
+  let printed: string;
+
+  beforeAll(async () => {
+    place = await freshPlace();
+    served = await startServe({ ...place.env, DEMO: 'false', LOG_LEVEL: 'debug' });
+    const gateway = served;
     const { url } = gateway;
-    const admin = gateway.output().match(TOKEN)![0];
+    admin = bannerToken(gateway);
     const auth = { authorization: `Bearer ${admin}` };
     const send = (path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
       fetch(url + path, {
@@ -97,10 +135,9 @@ describe('request input in the logs at LOG_LEVEL=debug', SLOW, () => {
 
     const fakeLine = '\nrelation-gateway listening on http://evil.example:4000 (database: forged)\n';
     const pasted = admin;
-    const pastedBasic = `Basic ${Buffer.from(`admin@example.com:${admin}`).toString('base64')}`;
+    pastedBasic = `Basic ${Buffer.from(`admin@example.com:${admin}`).toString('base64')}`;
     const keys = [`nobody${fakeLine}`, pasted, pastedBasic, `api-key: ${pasted}`, Buffer.from(`admin@example.com:${admin}`).toString('base64')];
 
-    const statuses: number[] = [];
     for (const key of keys) {
       const ref = { type: 'USER', key };
       statuses.push(
@@ -120,18 +157,43 @@ describe('request input in the logs at LOG_LEVEL=debug', SLOW, () => {
         await send('/umbraco/relation', { method: 'POST', body: { parentId: key, childId: key, relationTypeAlias: key } }),
       );
     }
+    exitCode = await gateway.stop('SIGTERM');
+    served = undefined;
+    printed = gateway.output();
+  }, SLOW.timeout);
+  afterAll(async () => {
+    await served?.stop('SIGKILL');
+    await place?.cleanup();
+  });
+
+  test('stops cleanly on SIGTERM (exit 0)', () => {
+    expect(exitCode).toBe(0);
+  });
+
+  test('every request answered below 500', () => {
     expect(
       statuses.every((status) => status < 500),
       JSON.stringify(statuses),
     ).toBe(true);
-    expect(await gateway.stop('SIGTERM')).toBe(0);
-    served = undefined;
+  });
 
-    const printed = gateway.output();
-    expect(printed).toMatch(/NotFoundError NOT_FOUND/); // the expected errors were logged, at debug, by their code
+  test('the expected errors were logged, at debug, by their code', () => {
+    expect(printed).toMatch(/NotFoundError NOT_FOUND/);
+  });
+
+  test('the host of the fake log line in a key does not appear', () => {
     expect(printed).not.toContain('evil.example');
+  });
+
+  test("only the gateway's own 'listening on' line appears", () => {
     expect(printed.split('\n').filter((line) => line.includes('listening on'))).toHaveLength(1);
-    expect(printed.split(admin).length - 1).toBe(1); // only the first-start banner
+  });
+
+  test('the admin token, pasted into keys, appears once, in the first-start banner', () => {
+    expect(printed.split(admin).length - 1).toBe(1);
+  });
+
+  test('the admin Basic credentials, pasted into keys, do not appear encoded', () => {
     expect(printed).not.toContain(pastedBasic.slice(6));
   });
 });
@@ -141,21 +203,24 @@ describe('request input in the logs at LOG_LEVEL=debug', SLOW, () => {
 describe.each(['trace', 'debug', 'info'])('tokens in headers, query strings and bodies at LOG_LEVEL=%s', (level) => {
   let place: Place;
   let served: Serving | undefined;
+  let admin: string;
+  const wrong = `rg_${'Q'.repeat(32)}`;
+  const secret = 'hunter2-plain-secret-value';
+  const statuses: number[] = [];
+  let exitCode: number | null;
+  let printed: string;
+  // The JSON lines the gateway wrote for requests.
+  const requests = () =>
+    printed
+      .split('\n')
+      .filter((line) => line.startsWith('{') && line.includes('"reqId"'))
+      .map((line) => JSON.parse(line));
 
   beforeAll(async () => {
     place = await freshPlace();
     served = await startServe({ ...place.env, DEMO: 'false', LOG_LEVEL: level, LOG_FORMAT: 'json' });
-  }, SLOW.timeout);
-  afterAll(async () => {
-    await served?.stop('SIGKILL');
-    await place?.cleanup();
-  });
-
-  test('no token or secret appears in the output, and each face logged its requests', SLOW, async () => {
-    const gateway = served!;
-    const admin = gateway.output().match(TOKEN)![0];
-    const wrong = `rg_${'Q'.repeat(32)}`;
-    const secret = 'hunter2-plain-secret-value';
+    const gateway = served;
+    admin = bannerToken(gateway);
     const send = (path: string, headers: Record<string, string>, init: { method?: string; body?: unknown } = {}) =>
       fetch(gateway.url + path, {
         method: init.method ?? 'GET',
@@ -163,7 +228,6 @@ describe.each(['trace', 'debug', 'info'])('tokens in headers, query strings and 
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
       }).then((r) => r.status);
 
-    const statuses: number[] = [];
     for (const token of [admin, wrong]) {
       const query = `?token=${token}&access_token=${token}&os_password=${secret}&api-key=${token}`;
       const body = { token, password: secret, apiKey: token, authorization: `Bearer ${token}` };
@@ -188,23 +252,48 @@ describe.each(['trace', 'debug', 'info'])('tokens in headers, query strings and 
         );
       }
     }
+    exitCode = await gateway.stop('SIGTERM');
+    served = undefined;
+    printed = gateway.output();
+  }, SLOW.timeout);
+  afterAll(async () => {
+    await served?.stop('SIGKILL');
+    await place?.cleanup();
+  });
+
+  test('stops cleanly on SIGTERM (exit 0)', () => {
+    expect(exitCode).toBe(0);
+  });
+
+  test('every request answered below 500', () => {
     expect(
       statuses.every((status) => status < 500),
       JSON.stringify(statuses),
     ).toBe(true);
-    expect(await gateway.stop('SIGTERM')).toBe(0);
-    served = undefined;
+  });
 
-    const printed = gateway.output();
-    const requests = printed
-      .split('\n')
-      .filter((line) => line.startsWith('{') && line.includes('"reqId"'))
-      .map((line) => JSON.parse(line));
-    expect(requests).toHaveLength(statuses.length);
-    for (const face of ['graphql', 'confluence', 'umbraco']) expect(requests.some((entry) => entry.face === face)).toBe(true);
-    expect(requests.some((entry) => entry.accountId)).toBe(true);
-    if (level !== 'info') expect(printed).toContain('Processing GraphQL Parameters');
+  test('one request line per request', () => {
+    expect(requests()).toHaveLength(statuses.length);
+  });
+
+  test('each face (graphql, confluence, umbraco) logged its requests', () => {
+    for (const face of ['graphql', 'confluence', 'umbraco']) expect(requests().some((entry) => entry.face === face)).toBe(true);
+  });
+
+  test("the request lines name the caller's accountId", () => {
+    expect(requests().some((entry) => entry.accountId)).toBe(true);
+  });
+
+  // At info the GraphQL parameters are not logged, so there is nothing to check.
+  test.skipIf(level === 'info')('debug logging was on', () => {
+    expect(printed).toContain('Processing GraphQL Parameters');
+  });
+
+  test('no wrong token, plain secret or Basic-encoded admin credential appears', () => {
     for (const leaked of [wrong, secret, Buffer.from(`admin@example.com:${admin}`).toString('base64')]) expect(printed).not.toContain(leaked);
-    expect(printed.split(admin).length - 1).toBe(1); // only the first-start banner
+  });
+
+  test('the admin token appears once, in the first-start banner', () => {
+    expect(printed.split(admin).length - 1).toBe(1);
   });
 });

@@ -12,6 +12,9 @@ import autocannon from 'autocannon';
 import { EXAMPLE_QUERY } from '../src/graphql/graphiql.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+// The node flags `npm start` runs with (package.json), so these are the figures of the real start.
+const START = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+const NODE_FLAGS = START.split(/\s+/).filter((arg) => arg.startsWith('--'));
 const seconds = Number(process.argv[2] ?? 15);
 const connections = Number(process.argv[3] ?? 10);
 
@@ -22,7 +25,7 @@ interface Served {
 }
 
 function serve(dataDir: string): Promise<Served> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'serve'], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, join(ROOT, 'dist', 'cli.js'), 'serve'], {
     cwd: ROOT,
     env: { ...process.env, DATA_DIR: dataDir, PORT: '0', DATABASE_URL: '', LOG_LEVEL: 'info' },
   });
@@ -53,6 +56,7 @@ function memory(pid: number): { rss: number; hwm: number } {
   return { rss: Math.round(kb('VmRSS') / 1024), hwm: Math.round(kb('VmHWM') / 1024) };
 }
 
+console.log(`node ${[...NODE_FLAGS, 'dist/cli.js', 'serve'].join(' ')}`);
 const dataDir = mkdtempSync(join(tmpdir(), 'rg-footprint-'));
 try {
   let served = await serve(dataDir);

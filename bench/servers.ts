@@ -1,4 +1,5 @@
 // How each server under test is started: ours from compiled JavaScript, the peers from bench/peers.
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startChild, type Child } from './processes.js';
@@ -25,7 +26,20 @@ export function startOurs(db: { databaseUrl?: string; dataDir?: string; profileD
 
 const peer = (file: string) => ['--import', 'tsx', join(ROOT, 'bench', 'peers', file)];
 
+/**
+ * PostGraphile lives in bench/peers/package.json, not in the project's dependencies: it declares Node >= 22,
+ * and `npm install` of the gateway should print no engine warnings. Installed from its lockfile on first use.
+ */
+function installPeers(): void {
+  const peers = join(ROOT, 'bench', 'peers');
+  if (existsSync(join(peers, 'node_modules', 'postgraphile', 'package.json'))) return;
+  console.log('installing the PostGraphile peer into bench/peers/node_modules (once) ...');
+  const npm = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error', '--engine-strict=false'], { cwd: peers, stdio: 'inherit' });
+  if (npm.status !== 0) throw new Error(`npm ci in bench/peers failed (exit ${npm.status})`);
+}
+
 export function startPostgraphile(databaseUrl: string): Promise<Child> {
+  installPeers();
   return startChild('postgraphile', peer('postgraphile.ts'), { DATABASE_URL: databaseUrl, GRAPHILE_ENV: 'production', NODE_ENV: 'production' }, '/graphql');
 }
 

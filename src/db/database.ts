@@ -40,9 +40,10 @@ const GENERIC_PLANS = 'SET plan_cache_mode = force_generic_plan';
 /**
  * PGlite runs PostgreSQL's stock shared_buffers of 128 MB inside the process's own memory, all of it
  * resident from the start. The embedded database is small and its files sit in the OS page cache
- * anyway: 32 MB keeps the idle process near 250 MB (docs/performance.md, "Memory").
+ * anyway: 16 MB keeps the idle process near 250 MB. 8 MB saved another 15 MB but cost 15–20 % more
+ * CPU per request on the bench's 100,000 relations (docs/performance.md, "Memory").
  */
-const PGLITE_SETTINGS = ['-c', 'shared_buffers=32MB'];
+const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB'];
 
 export interface OpenDatabaseOptions {
   /** postgres:// URL; without it, PGlite at `${dataDir}/pg`. */

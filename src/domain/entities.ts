@@ -70,6 +70,9 @@ export function contentSelector(status: string | null | undefined, version: numb
 }
 
 /** Content ids are positive integers written as strings; anything else names no content. */
+/** A user or space key no stored key can equal: empty, longer than 255, or holding a NUL (which PostgreSQL text cannot even compare). */
+export const impossibleKey = (key: string): boolean => key.length === 0 || key.length > 255 || key.includes('\u0000');
+
 export function parseContentId(key: string): number | null {
   if (!/^[1-9]\d{0,9}$/.test(key)) return null;
   const id = Number(key);

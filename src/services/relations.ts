@@ -5,6 +5,7 @@ import { ForbiddenError, NotFoundError } from '../domain/errors.js';
 import { contentSelector, type ContentSelector, type EntityRef, type EntityType } from '../domain/entities.js';
 import { isPrivateName, privateNames, ruleFor, validateComment, validateNewRelationName, validateRelationName, validateRelationTypes } from '../domain/relation-rules.js';
 import { governingSpace, pinnedVersion, resolveEntity, type ResolvedEntity } from './resolve.js';
+import { prefetchEntities } from './prefetch.js';
 import { viewerHas } from './space-access.js';
 import { isForeignKeyViolation, violatedForeignKey } from '../db/errors.js';
 import { listSize, pageOf, pageOffset, pageSize, type Page } from './paging.js';
@@ -34,6 +35,7 @@ interface RelationKey {
 
 async function resolveEnds(ctx: Ctx, input: RelationKey, validateName = validateRelationName) {
   const name = validateName(input.name);
+  await prefetchEntities(ctx, [input.source, input.target]);
   // Resolve in order so the error names the first missing end, as Confluence does.
   const source = await resolveEntity(ctx, input.source, 'source');
   const target = await resolveEntity(ctx, input.target, 'target');
@@ -143,6 +145,7 @@ async function prepareList(input: ListRelationsInput): Promise<PreparedList> {
   // Status and version select a state of content only; for users and spaces they are ignored.
   const selector: ContentSelector =
     otherType === 'CONTENT' ? contentSelector(input.otherStatus, input.otherVersion, `${otherEnd}Status`) : { status: 'current', version: 0 };
+  await prefetchEntities(ctx, [input.anchor]);
   const anchor = await resolveEntity(ctx, input.anchor, anchorEnd);
   return {
     from: Prisma.sql`FROM relations r ${endJoins(otherEnd, otherType)}`,

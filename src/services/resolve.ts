@@ -4,7 +4,7 @@ import type { Ctx } from '../context.js';
 import type { Content, ContentVersion, Space, User } from '../generated/prisma/client.js';
 import type { ContentView } from '../domain/content-view.js';
 import { NotFoundError } from '../domain/errors.js';
-import { contentSelector, parseContentId, type ContentSelector, type EntityRef, type EntityType } from '../domain/entities.js';
+import { contentSelector, impossibleKey, parseContentId, type ContentSelector, type EntityRef, type EntityType } from '../domain/entities.js';
 import { viewerHas } from './space-access.js';
 
 export type ResolvedEntity =
@@ -19,8 +19,7 @@ export function pinnedVersion(entity: ResolvedEntity): number {
 
 export async function findUser(ctx: Ctx, key: string): Promise<User | null> {
   if (key === 'current') return ctx.loaders.users.load(ctx.viewer.id);
-  // No stored key is empty, longer than 255 or holds a NUL (which PostgreSQL text cannot even compare).
-  if (key.length === 0 || key.length > 255 || key.includes('\u0000')) return null;
+  if (impossibleKey(key)) return null;
   return ctx.loaders.usersByKey.load(key);
 }
 
@@ -32,7 +31,7 @@ export async function resolveUser(ctx: Ctx, key: string, field?: string): Promis
 
 /** A space the viewer may view, or null. */
 export async function findVisibleSpace(ctx: Ctx, key: string): Promise<Space | null> {
-  if (key.length === 0 || key.length > 255 || key.includes('\u0000')) return null;
+  if (impossibleKey(key)) return null;
   const space = await ctx.loaders.spacesByKey.load(key);
   if (!space || !(await viewerHas(ctx, space, 'VIEW'))) return null;
   return space;

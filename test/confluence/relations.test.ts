@@ -18,12 +18,17 @@ afterAll(() => t?.close());
 const rel = (name: string, from: string, to: string) => `/wiki/rest/api/relation/${name}/from/${from}/to/${to}`;
 
 describe('one relation', () => {
+  // The `sibling` relation pages[0] → pages[1] that the reading tests below answer; no test changes it.
+  beforeAll(async () => {
+    expect((await call(t, 'PUT', rel('sibling', `content/${pages[0]}`, `content/${pages[1]}`), { token: alice.token })).status).toBe(200);
+  });
+
   it('PUT creates it and PUT twice returns the same relation', async () => {
-    const first = await call(t, 'PUT', rel('sibling', `content/${pages[0]}`, `content/${pages[1]}`), { token: alice.token });
+    const first = await call(t, 'PUT', rel('twin', `content/${pages[0]}`, `content/${pages[1]}`), { token: alice.token });
     expect(first.status).toBe(200);
-    expect(first.body.name).toBe('sibling');
+    expect(first.body.name).toBe('twin');
     expect(first.body.relationData.createdBy).toMatchObject({ type: 'known', accountId: alice.user.accountId, displayName: 'Alice' });
-    const second = await call(t, 'PUT', rel('sibling', `content/${pages[0]}`, `content/${pages[1]}`), { token: bob.token });
+    const second = await call(t, 'PUT', rel('twin', `content/${pages[0]}`, `content/${pages[1]}`), { token: bob.token });
     expect(second.body.relationData).toEqual(first.body.relationData);
   });
 
@@ -209,11 +214,23 @@ describe('content status and versions', () => {
 });
 
 describe('cost', () => {
+  let carol: Account;
+
+  // Carol's own seven `reads` relations to pages of her space COST.
+  beforeAll(async () => {
+    carol = await t.account('Carol');
+    await createSpaceWithPages(t, carol.token, 'COST');
+    for (let i = 0; i < 7; i++) {
+      const page = await call(t, 'POST', '/rest/api/content', { token: carol.token, json: { title: `Cost ${i}`, space: { key: 'COST' } } });
+      expect((await call(t, 'PUT', rel('reads', 'user/current', `content/${page.body.id}`), { token: carol.token })).status).toBe(200);
+    }
+  });
+
   it('a page of many relations with both ends expanded costs the same statements as a page of one', async () => {
     const statements = async (limit: number) => {
       const before = t.db.statements.count;
       const answer = await call(t, 'GET', `/rest/api/relation/reads/from/user/current/to/content?limit=${limit}&expand=relationData,source,target.space`, {
-        token: bob.token,
+        token: carol.token,
       });
       expect(answer.body.size).toBe(limit);
       return t.db.statements.count - before;

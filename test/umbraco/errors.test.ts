@@ -226,10 +226,19 @@ describe('what is not an error', () => {
   });
 
   it('GET /relation/type lists the derived types', async () => {
+    // Its own aliases: one posted twice, one with integer ids, one with two relations, and one whose only relation is deleted.
+    const twice = JSON.stringify({ parentId: about, childId: home, relationTypeAlias: 'typesTwice' });
+    await post(twice);
+    await post(twice);
+    await post(JSON.stringify({ parentId: Number(home), childId: Number(about), relationTypeAlias: 'typesNumeric' }));
+    await post(JSON.stringify({ parentId: about, childId: home, relationTypeAlias: 'typesPair' }));
+    await post(JSON.stringify({ parentId: home, childId: about, relationTypeAlias: 'typesPair' }));
+    const gone = await (await post(JSON.stringify({ parentId: home, childId: about, relationTypeAlias: 'typesGone' }))).json();
+    expect((await world.request(`/umbraco/relation/${gone._id}`, { method: 'DELETE', headers: umbracoHeaders(editor.token) })).status).toBe(200);
     const body = await (await world.request('/umbraco/relation/type', { headers: umbracoHeaders(editor.token) })).json();
     expect(body._links.self.href).toBe('http://gateway.test/umbraco/relation/type');
-    expect(body._embedded.relationTypes.map((t: { alias: string }) => t.alias)).toEqual(expect.arrayContaining(['related', 'twice', 'numeric', 'pair']));
-    expect(body._embedded.relationTypes.map((t: { alias: string }) => t.alias)).not.toContain('bodiless');
+    expect(body._embedded.relationTypes.map((t: { alias: string }) => t.alias)).toEqual(expect.arrayContaining(['related', 'typesTwice', 'typesNumeric', 'typesPair']));
+    expect(body._embedded.relationTypes.map((t: { alias: string }) => t.alias)).not.toContain('typesGone');
   });
 });
 

@@ -42,6 +42,12 @@ async function resolveEnds(ctx: Ctx, input: RelationKey, validateName = validate
   return { name, source, target };
 }
 
+/** The one end a list starts from, its rows read in one statement. */
+async function resolveAnchor(ctx: Ctx, ref: EntityRef, end: End): Promise<ResolvedEntity> {
+  await prefetchEntities(ctx, [ref]);
+  return resolveEntity(ctx, ref, end);
+}
+
 function identity(name: string, source: ResolvedEntity, target: ResolvedEntity) {
   return {
     name,
@@ -145,8 +151,7 @@ async function prepareList(input: ListRelationsInput): Promise<PreparedList> {
   // Status and version select a state of content only; for users and spaces they are ignored.
   const selector: ContentSelector =
     otherType === 'CONTENT' ? contentSelector(input.otherStatus, input.otherVersion, `${otherEnd}Status`) : { status: 'current', version: 0 };
-  await prefetchEntities(ctx, [input.anchor]);
-  const anchor = await resolveEntity(ctx, input.anchor, anchorEnd);
+  const anchor = await resolveAnchor(ctx, input.anchor, anchorEnd);
   return {
     from: Prisma.sql`FROM relations r ${endJoins(otherEnd, otherType)}`,
     conditions: [
@@ -269,7 +274,7 @@ export async function listRelationsOfEntity({
   const size = listSize(limit);
   const anchorEnd: End = direction === 'from' ? 'source' : 'target';
   const otherEnd: End = direction === 'from' ? 'target' : 'source';
-  const anchor = await resolveEntity(ctx, ref, anchorEnd);
+  const anchor = await resolveAnchor(ctx, ref, anchorEnd);
   if (size === 0) return [];
   // The typed foreign-key column is indexed on its own; the name-led indexes need a name.
   const typedColumn = Prisma.raw(`r.${anchorEnd}_${anchor.type.toLowerCase()}_id`);

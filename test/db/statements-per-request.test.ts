@@ -78,4 +78,9 @@ describe('statements per request', () => {
     const list = `/rest/api/relation/likes/to/content/${other}/from/user`;
     expect(await counted(() => t.request(list, { token: member.token }))).toEqual({ status: 200, statements: 3 });
   });
+
+  test("an Umbraco list of a content's children: token, the anchor, the list", async () => {
+    await t.request('/umbraco/relation', { method: 'POST', token: member.token, json: { parentId: Number(page), childId: Number(other), relationTypeAlias: 'child' } });
+    expect(await counted(() => t.request(`/umbraco/relation/parent/${page}`, { token: member.token }))).toEqual({ status: 200, statements: 3 });
+  });
 });

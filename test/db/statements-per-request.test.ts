@@ -79,6 +79,13 @@ describe('statements per request', () => {
     expect(await counted(() => t.request(list, { token: member.token }))).toEqual({ status: 200, statements: 3 });
   });
 
+  test('a Confluence GET of one relation with relationData and target.space expanded: token, ends, the relation, the version shown', async () => {
+    // The version's author is the admin who created the page, here also the viewer, whose row came with the token.
+    await t.request(relationPath('likes', member.user.accountId, page), { method: 'PUT', token: member.token });
+    const one = `${relationPath('likes', member.user.accountId, page)}?expand=relationData,target.space`;
+    expect(await counted(() => t.request(one, { token: t.admin.token }))).toEqual({ status: 200, statements: 4 });
+  });
+
   test("an Umbraco list of a content's children: token, the anchor, the list", async () => {
     await t.request('/umbraco/relation', { method: 'POST', token: member.token, json: { parentId: Number(page), childId: Number(other), relationTypeAlias: 'child' } });
     expect(await counted(() => t.request(`/umbraco/relation/parent/${page}`, { token: member.token }))).toEqual({ status: 200, statements: 3 });

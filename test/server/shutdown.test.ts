@@ -1,7 +1,7 @@
 // SIGTERM and SIGINT: stop accepting, finish what is in flight, close the database, exit 0.
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { freshPlace, graphql, startServe, TOKEN, type Place } from '../support/processes.js';
+import { afterAll, describe, expect, test } from 'vitest';
+import { freshPlace, graphql, startServe, TOKEN, type Place, type Serving } from '../support/processes.js';
 
 const SLOW = { timeout: 120_000 };
 
@@ -25,18 +25,30 @@ function slowGraphQL(url: string, token: string, query: string) {
   return { response, finish: () => req.end(body.slice(cut)) };
 }
 
-describe('graceful shutdown', SLOW, () => {
-  let place: Place;
-  let token: string;
+/** The admin token a fresh gateway prints in its first-start banner. */
+function bannerToken(served: Serving): string {
+  const admin = served.output().match(TOKEN)?.[0];
+  if (!admin) throw new Error(`no admin token in the first-start banner:\n${served.output()}`);
+  return admin;
+}
 
-  beforeAll(async () => {
-    place = await freshPlace();
-  }, SLOW.timeout);
-  afterAll(async () => place?.cleanup());
+// Each test starts from its own fresh place: the SIGTERM test is the first start there (it prints the token it
+// uses), the restart test makes its own first start before restarting, so they pass in any order.
+describe('graceful shutdown', SLOW, () => {
+  const places: Place[] = [];
+  const ownPlace = async () => {
+    const place = await freshPlace();
+    places.push(place);
+    return place;
+  };
+  afterAll(async () => {
+    for (const place of places) await place.cleanup();
+  });
 
   test('SIGTERM lets an in-flight request finish, refuses new ones, and exits 0', async () => {
+    const place = await ownPlace();
     const served = await startServe({ ...place.env, DEMO: 'false' });
-    token = served.output().match(TOKEN)![0];
+    const token = bannerToken(served);
     const inFlight = slowGraphQL(served.url, token, '{ me { email } }');
     await new Promise((r) => setTimeout(r, 100)); // let the server receive the first half
     const exited = served.stop('SIGTERM');
@@ -49,6 +61,10 @@ describe('graceful shutdown', SLOW, () => {
   });
 
   test('a restart on the same data works and keeps the data', async () => {
+    const place = await ownPlace();
+    const first = await startServe({ ...place.env, DEMO: 'false' });
+    expect(await first.stop('SIGTERM')).toBe(0);
+    const token = bannerToken(first); // read from what it printed, once it has stopped
     const served = await startServe(place.env);
     try {
       expect(served.output()).not.toMatch(TOKEN);

@@ -57,7 +57,9 @@ const UNAVAILABLE_SQLSTATE = new Set(['57P01', '57P02', '57P03']);
 const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
 // Connection-level failures that pg, its pool and PGlite throw as plain Errors with no code at all (the
 // adapters rethrow them unchanged), so only their message tells them apart.
-const UNAVAILABLE_MESSAGE = /Connection terminated|connection .*closed|timeout exceeded when trying to connect|Cannot use a pool after calling end|PGlite is closed/i;
+// 'timeout expired' is pg's client giving up on opening a connection (its own connectionTimeoutMillis).
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|connection .*closed|timeout exceeded when trying to connect|timeout expired|Cannot use a pool after calling end|PGlite is closed/i;
 
 function unavailableItself(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;

@@ -1,7 +1,9 @@
-// A write that finds every pooled connection busy waits for one, as long as a read would (the pool's 5 s
-// connect timeout), instead of failing with a 500 when Prisma's own 2 s transaction wait runs out. A burst
-// of 1500 mixed writes on PostgreSQL found this (test/reliability/mixed-writes.test.ts); here the pool has
-// one connection and a steady queue of sleeping queries ahead of every statement makes each wait about 3 s.
+// A write that finds every pooled connection busy waits for one, as long as a read would (up to 15 s),
+// instead of failing with a 500 when Prisma's own 2 s transaction wait runs out, or with a 503 when the
+// pool's queue gave up at the 5 s meant for opening a connection. 1500 concurrent mixed writes on a busy
+// machine found both (test/reliability/mixed-writes.test.ts on PostgreSQL). Here the pool has one
+// connection, held by sleeping queries: a steady queue of them makes each statement wait about 3 s, and
+// one 7 s sleep makes a request wait past 5 s.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
 
@@ -68,5 +70,17 @@ describe.runIf(process.env.TEST_DATABASE_URL)('writes while the only pooled conn
       [1, 'Trashed', 'current'],
       [2, 'Trashed', 'trashed'],
     ]);
+  });
+  test('a request queued for 7 s behind a busy connection is answered, not refused with a 503', { timeout: 30_000 }, async () => {
+    // 7 s: longer than the 5 s a new connection may take to open, shorter than the 15 s a queued statement may wait.
+    const held = t.db.prisma.$queryRawUnsafe('SELECT 1 AS slept FROM pg_sleep(7)');
+    const holding = held.then(() => undefined);
+    for (let i = 0; i < 100 && t.db.pool().idle !== 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(t.db.pool()).toMatchObject({ total: 1, idle: 0 });
+    const started = performance.now();
+    const response = await t.request('/rest/api/user/current', { token: t.admin.token });
+    expect(response.status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThan(5_000);
+    await holding;
   });
 });

@@ -3,10 +3,11 @@ import DataLoader from 'dataloader';
 import type { PrismaClient } from './generated/prisma/client.js';
 import type { Content, ContentVersion, Space, User } from './generated/prisma/client.js';
 import type { Level, Viewer } from './domain/access.js';
+import { USER_KEY_FIELDS } from './domain/entities.js';
 
 export interface Loaders {
   users: DataLoader<number, User | null>;
-  /** accountId, userKey or username, resolved in that order of precedence. */
+  /** accountId, userKey or username, in the order of USER_KEY_FIELDS. */
   usersByKey: DataLoader<string, User | null>;
   spaces: DataLoader<number, Space | null>;
   spacesByKey: DataLoader<string, Space | null>;
@@ -32,7 +33,7 @@ export function createLoaders(prisma: PrismaClient, viewer: Viewer | null): Load
       where: { OR: [{ accountId: { in: list } }, { userKey: { in: list } }, { username: { in: list } }] },
     });
     for (const row of rows) users.prime(row.id, row);
-    return keys.map((key) => rows.find((u) => u.accountId === key) ?? rows.find((u) => u.userKey === key) ?? rows.find((u) => u.username === key) ?? null);
+    return keys.map((key) => USER_KEY_FIELDS.map((field) => rows.find((u) => u[field] === key)).find(Boolean) ?? null);
   });
   const spacesByKey = new DataLoader<string, Space | null>(async (keys) => {
     const rows = await prisma.space.findMany({ where: { key: { in: [...keys] } } });

@@ -69,10 +69,13 @@ export function contentSelector(status: string | null | undefined, version: numb
   return { status: selected as StatusSelector, version: 0 };
 }
 
-/** Content ids are positive integers written as strings; anything else names no content. */
 /** A user or space key no stored key can equal: empty, longer than 255, or holding a NUL (which PostgreSQL text cannot even compare). */
 export const impossibleKey = (key: string): boolean => key.length === 0 || key.length > 255 || key.includes('\u0000');
 
+/** The fields a user key may name, in order of precedence: a key that is one user's accountId and another's username names the first. */
+export const USER_KEY_FIELDS = ['accountId', 'userKey', 'username'] as const;
+
+/** Content ids are positive integers written as strings; anything else names no content. */
 export function parseContentId(key: string): number | null {
   if (!/^[1-9]\d{0,9}$/.test(key)) return null;
   const id = Number(key);

@@ -7,8 +7,10 @@
 import { Prisma } from '../generated/prisma/client.js';
 import type { Ctx } from '../context.js';
 import type { Level } from '../domain/access.js';
-import { contentSelector, impossibleKey, parseContentId, type EntityRef } from '../domain/entities.js';
-import { columnsOf, rowOf } from './row-columns.js';
+import { contentSelector, impossibleKey, parseContentId, USER_KEY_FIELDS, type EntityRef } from '../domain/entities.js';
+import { columnsOf, rowOf, snake } from './row-columns.js';
+
+const KEY_COLUMNS = USER_KEY_FIELDS.map((field) => Prisma.raw(snake(field)));
 
 /** The pinned version a content reference asks for, or 0; an invalid selector is left for resolve.ts to refuse. */
 function askedVersion(ref: EntityRef): number {
@@ -29,11 +31,13 @@ interface Part {
 function userPart(ctx: Ctx, key: string, a: string): Part | null {
   if (key === 'current' || impossibleKey(key)) return null;
   return {
-    // accountId, then userKey, then username: the precedence of the usersByKey loader.
+    // The first user whose key fields, in USER_KEY_FIELDS' order of precedence, equal the key.
     joins: [
-      Prisma.sql`LEFT JOIN LATERAL (SELECT * FROM users
-        WHERE account_id = ${key} OR user_key = ${key} OR username = ${key}
-        ORDER BY account_id = ${key} DESC, user_key = ${key} DESC LIMIT 1) ${Prisma.raw(a)} ON true`,
+      Prisma.sql`LEFT JOIN LATERAL (SELECT * FROM users WHERE ${Prisma.join(
+        KEY_COLUMNS.map((c) => Prisma.sql`${c} = ${key}`),
+        ' OR ',
+      )}
+        ORDER BY ${Prisma.join(KEY_COLUMNS.map((c) => Prisma.sql`${c} = ${key} DESC`))} LIMIT 1) ${Prisma.raw(a)} ON true`,
     ],
     columns: [columnsOf('users', a)],
     prime: (row) => {

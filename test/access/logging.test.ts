@@ -17,22 +17,51 @@ function bannerToken(gateway: Serving): string {
   return admin;
 }
 
-describe('logging at LOG_LEVEL=debug: no token a request carried, valid, wrong or revoked, appears in stdout or stderr', SLOW, () => {
-  let place: Place;
+/** What one served gateway left: the banner's admin token, the statuses worth checking, its exit code and all it printed. */
+interface Run {
+  admin: string;
+  statuses: number[];
+  exitCode: number | null;
+  printed: string;
+}
+
+/**
+ * In the calling describe: a gateway on a fresh place with `env`, `send` run against it, then a SIGTERM stop,
+ * all in beforeAll; the SIGKILL and clean-up if that failed half-way; and the two checks every run shares.
+ */
+function servedRun(env: Record<string, string>, send: (gateway: Serving, admin: string) => Promise<number[]>): Run {
+  const run: Run = { admin: '', statuses: [], exitCode: null, printed: '' };
+  let place: Place | undefined;
   let served: Serving | undefined;
-  let admin: string;
+  beforeAll(async () => {
+    place = await freshPlace();
+    served = await startServe({ ...place.env, DEMO: 'false', ...env });
+    run.admin = bannerToken(served);
+    run.statuses = await send(served, run.admin);
+    run.exitCode = await served.stop('SIGTERM');
+    run.printed = served.output();
+    served = undefined;
+  }, SLOW.timeout);
+  afterAll(async () => {
+    await served?.stop('SIGKILL');
+    await place?.cleanup();
+  });
+
+  test('stops cleanly on SIGTERM (exit 0)', () => {
+    expect(run.exitCode).toBe(0);
+  });
+
+  test('the admin token appears once, in the first-start banner', () => {
+    expect(run.printed.split(run.admin).length - 1).toBe(1);
+  });
+  return run;
+}
+
+describe('logging at LOG_LEVEL=debug: no token a request carried, valid, wrong or revoked, appears in stdout or stderr', SLOW, () => {
   const tokens = { user: '', revoked: '', wrong: '', nearMiss: '', noPrefix: '' };
   const basic = (token: string) => `Basic ${Buffer.from(`quiet@example.com:${token}`).toString('base64')}`;
   let email: unknown; // what the user token reads back after all the calls
-  let exitCode: number | null;
-  let printed: string;
-
-  beforeAll(async () => {
-    place = await freshPlace();
-    served = await startServe({ ...place.env, DEMO: 'false', LOG_LEVEL: 'debug' });
-    const gateway = served;
-    const { url } = gateway;
-    admin = bannerToken(gateway);
+  const run = servedRun({ LOG_LEVEL: 'debug' }, async ({ url }, admin) => {
     const call = async (path: string, headers: Record<string, string>, init: { method?: string; body?: unknown } = {}) => {
       const response = await fetch(url + path, {
         method: init.method ?? 'GET',
@@ -70,22 +99,12 @@ describe('logging at LOG_LEVEL=debug: no token a request carried, valid, wrong o
       }
     }
     email = (await gql(user, '{ me { email } }')).body?.data?.me?.email;
-    exitCode = await gateway.stop('SIGTERM');
-    served = undefined;
-    printed = gateway.output();
-  }, SLOW.timeout);
-  afterAll(async () => {
-    await served?.stop('SIGKILL');
-    await place?.cleanup();
-  });
-
-  test('stops cleanly on SIGTERM (exit 0)', () => {
-    expect(exitCode).toBe(0);
+    return []; // statuses are not what this run checks
   });
 
   test('the output was captured and debug logging was on', () => {
-    expect(printed).toContain('relation-gateway listening on'); // the output was captured
-    expect(printed).toContain('Processing GraphQL Parameters'); // and debug logging was on
+    expect(run.printed).toContain('relation-gateway listening on'); // the output was captured
+    expect(run.printed).toContain('Processing GraphQL Parameters'); // and debug logging was on
   });
 
   test('the user token still works after all the calls', () => {
@@ -93,37 +112,22 @@ describe('logging at LOG_LEVEL=debug: no token a request carried, valid, wrong o
   });
 
   test('no valid user token appears', () => {
-    expect(printed).not.toContain(tokens.user);
+    expect(run.printed).not.toContain(tokens.user);
   });
 
   test('no revoked, wrong, near-miss or unprefixed token appears', () => {
-    for (const secret of [tokens.revoked, tokens.wrong, tokens.nearMiss, tokens.noPrefix]) expect(printed).not.toContain(secret);
+    for (const secret of [tokens.revoked, tokens.wrong, tokens.nearMiss, tokens.noPrefix]) expect(run.printed).not.toContain(secret);
   });
 
   test("the user's Basic credentials do not appear encoded", () => {
-    expect(printed).not.toContain(basic(tokens.user).slice(6));
-  });
-
-  test('the admin token appears once, in the first-start banner', () => {
-    expect(printed.split(admin).length - 1).toBe(1);
+    expect(run.printed).not.toContain(basic(tokens.user).slice(6));
   });
 });
 
 describe('request input in the logs at LOG_LEVEL=debug: a key with a newline and a fake log line, or a pasted token, is never written verbatim on any face', SLOW, () => {
-  let place: Place;
-  let served: Serving | undefined;
-  let admin: string;
   let pastedBasic: string;
-  const statuses: number[] = [];
-  let exitCode: number | null;
-  let printed: string;
-
-  beforeAll(async () => {
-    place = await freshPlace();
-    served = await startServe({ ...place.env, DEMO: 'false', LOG_LEVEL: 'debug' });
-    const gateway = served;
-    const { url } = gateway;
-    admin = bannerToken(gateway);
+  const run = servedRun({ LOG_LEVEL: 'debug' }, async ({ url }, admin) => {
+    const statuses: number[] = [];
     const auth = { authorization: `Bearer ${admin}` };
     const send = (path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
       fetch(url + path, {
@@ -157,70 +161,47 @@ describe('request input in the logs at LOG_LEVEL=debug: a key with a newline and
         await send('/umbraco/relation', { method: 'POST', body: { parentId: key, childId: key, relationTypeAlias: key } }),
       );
     }
-    exitCode = await gateway.stop('SIGTERM');
-    served = undefined;
-    printed = gateway.output();
-  }, SLOW.timeout);
-  afterAll(async () => {
-    await served?.stop('SIGKILL');
-    await place?.cleanup();
-  });
-
-  test('stops cleanly on SIGTERM (exit 0)', () => {
-    expect(exitCode).toBe(0);
+    return statuses;
   });
 
   test('every request answered below 500', () => {
     expect(
-      statuses.every((status) => status < 500),
-      JSON.stringify(statuses),
+      run.statuses.every((status) => status < 500),
+      JSON.stringify(run.statuses),
     ).toBe(true);
   });
 
   test('the expected errors were logged, at debug, by their code', () => {
-    expect(printed).toMatch(/NotFoundError NOT_FOUND/);
+    expect(run.printed).toMatch(/NotFoundError NOT_FOUND/);
   });
 
   test('the host of the fake log line in a key does not appear', () => {
-    expect(printed).not.toContain('evil.example');
+    expect(run.printed).not.toContain('evil.example');
   });
 
   test("only the gateway's own 'listening on' line appears", () => {
-    expect(printed.split('\n').filter((line) => line.includes('listening on'))).toHaveLength(1);
-  });
-
-  test('the admin token, pasted into keys, appears once, in the first-start banner', () => {
-    expect(printed.split(admin).length - 1).toBe(1);
+    expect(run.printed.split('\n').filter((line) => line.includes('listening on'))).toHaveLength(1);
   });
 
   test('the admin Basic credentials, pasted into keys, do not appear encoded', () => {
-    expect(printed).not.toContain(pastedBasic.slice(6));
+    expect(run.printed).not.toContain(pastedBasic.slice(6));
   });
 });
 
 // Every face at every level that writes more than the default: credentials in headers, query strings and
 // bodies, good and bad, never reach the output; every request still gets its line.
 describe.each(['trace', 'debug', 'info'])('tokens in headers, query strings and bodies at LOG_LEVEL=%s', (level) => {
-  let place: Place;
-  let served: Serving | undefined;
-  let admin: string;
   const wrong = `rg_${'Q'.repeat(32)}`;
   const secret = 'hunter2-plain-secret-value';
-  const statuses: number[] = [];
-  let exitCode: number | null;
-  let printed: string;
   // The JSON lines the gateway wrote for requests.
   const requests = () =>
-    printed
+    run.printed
       .split('\n')
       .filter((line) => line.startsWith('{') && line.includes('"reqId"'))
       .map((line) => JSON.parse(line));
 
-  beforeAll(async () => {
-    place = await freshPlace();
-    served = await startServe({ ...place.env, DEMO: 'false', LOG_LEVEL: level, LOG_FORMAT: 'json' });
-    const gateway = served;
-    admin = bannerToken(gateway);
+  const run = servedRun({ LOG_LEVEL: level, LOG_FORMAT: 'json' }, async (gateway, admin) => {
+    const statuses: number[] = [];
     const send = (path: string, headers: Record<string, string>, init: { method?: string; body?: unknown } = {}) =>
       fetch(gateway.url + path, {
         method: init.method ?? 'GET',
@@ -252,28 +233,18 @@ describe.each(['trace', 'debug', 'info'])('tokens in headers, query strings and 
         );
       }
     }
-    exitCode = await gateway.stop('SIGTERM');
-    served = undefined;
-    printed = gateway.output();
-  }, SLOW.timeout);
-  afterAll(async () => {
-    await served?.stop('SIGKILL');
-    await place?.cleanup();
-  });
-
-  test('stops cleanly on SIGTERM (exit 0)', () => {
-    expect(exitCode).toBe(0);
+    return statuses;
   });
 
   test('every request answered below 500', () => {
     expect(
-      statuses.every((status) => status < 500),
-      JSON.stringify(statuses),
+      run.statuses.every((status) => status < 500),
+      JSON.stringify(run.statuses),
     ).toBe(true);
   });
 
   test('one request line per request', () => {
-    expect(requests()).toHaveLength(statuses.length);
+    expect(requests()).toHaveLength(run.statuses.length);
   });
 
   test('each face (graphql, confluence, umbraco) logged its requests', () => {
@@ -286,14 +257,10 @@ describe.each(['trace', 'debug', 'info'])('tokens in headers, query strings and 
 
   // At info the GraphQL parameters are not logged, so there is nothing to check.
   test.skipIf(level === 'info')('debug logging was on', () => {
-    expect(printed).toContain('Processing GraphQL Parameters');
+    expect(run.printed).toContain('Processing GraphQL Parameters');
   });
 
   test('no wrong token, plain secret or Basic-encoded admin credential appears', () => {
-    for (const leaked of [wrong, secret, Buffer.from(`admin@example.com:${admin}`).toString('base64')]) expect(printed).not.toContain(leaked);
-  });
-
-  test('the admin token appears once, in the first-start banner', () => {
-    expect(printed.split(admin).length - 1).toBe(1);
+    for (const leaked of [wrong, secret, Buffer.from(`admin@example.com:${run.admin}`).toString('base64')]) expect(run.printed).not.toContain(leaked);
   });
 });

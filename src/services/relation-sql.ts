@@ -59,7 +59,7 @@ export function endConditions(end: End, type: EntityType, viewer: Viewer, select
   return [...conditions, ...visibility(end, type, viewer)];
 }
 
-function visibility(end: End, type: EntityType, viewer: Viewer): Prisma.Sql[] {
+export function visibility(end: End, type: EntityType, viewer: Viewer): Prisma.Sql[] {
   if (type === 'USER' || viewer.siteAdmin) return [];
   const s = alias(end, 's');
   return [Prisma.sql`(${s}.public OR EXISTS (SELECT 1 FROM space_members m WHERE m.space_id = ${s}.id AND m.user_id = ${viewer.id}))`];
@@ -112,10 +112,10 @@ export function upsertStatement(name: string, source: EndValues, target: EndValu
 // Page rows leave out the six typed end columns (source_user_id …): a CHECK constraint keeps them equal to
 // type + id, so the reader derives them. Fewer columns is less for pg to decode, 26 rows per page.
 const PAGE_FIELDS = ['id', 'name', 'sourceType', 'sourceId', 'sourceVersion', 'targetType', 'targetId', 'targetVersion', 'createdById', 'createdAt', 'comment'] as const;
-const PAGE_COLUMNS = Prisma.raw(PAGE_FIELDS.map((f) => (snake(f) === f ? `r.${f}` : `r.${snake(f)} AS "${f}"`)).join(', '));
+export const PAGE_COLUMNS = Prisma.raw(PAGE_FIELDS.map((f) => (snake(f) === f ? `r.${f}` : `r.${snake(f)} AS "${f}"`)).join(', '));
 
 /** Reads the relation of a `withEnds` row, with its typed end columns derived from type and id. */
-function relationReader(columns: string[]): (row: unknown[]) => RelationRow {
+export function relationReader(columns: string[]): (row: unknown[]) => RelationRow {
   const at = Object.fromEntries(PAGE_FIELDS.map((f) => [f, columns.indexOf(f)])) as Record<(typeof PAGE_FIELDS)[number], number>;
   if (Object.values(at).some((i) => i < 0)) throw new Error('missing relation columns in the page');
   return (row) => {

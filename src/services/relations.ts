@@ -183,7 +183,7 @@ export async function listRelations(input: ListRelationsInput): Promise<Page<Rel
 }
 
 /** Hands the rows the page statement joined to the request's loaders, so showing the page costs no more statements. */
-function primeEnds(ctx: Ctx, ends: RowEnds): void {
+export function primeEnds(ctx: Ctx, ends: RowEnds): void {
   for (const user of ends.users) ctx.loaders.users.prime(user.id, user);
   if (ends.space) ctx.loaders.spaces.prime(ends.space.id, ends.space);
   if (ends.content) ctx.loaders.contents.prime(ends.content.id, ends.content);

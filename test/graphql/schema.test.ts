@@ -46,12 +46,29 @@ describe('schema.graphql', () => {
 
   it('has the EntityRef input and the list fields of the contract', () => {
     expect(checkedIn).toMatch(/input EntityRef \{[^}]*key: String!\n[^}]*status: String\n[^}]*type: EntityType!\n[^}]*version: Int\n\}/);
-    const field = (name: string) => checkedIn.slice(checkedIn.indexOf(`  ${name}(`), checkedIn.indexOf('): RelationConnection!', checkedIn.indexOf(`  ${name}(`)) + 22);
+    const query = checkedIn.slice(checkedIn.indexOf('type Query {'));
+    const field = (name: string) => query.slice(query.indexOf(`  ${name}(`), query.indexOf('): RelationConnection!', query.indexOf(`  ${name}(`)) + 22);
     for (const arg of ['after: String\n', 'first: Int\n', 'name: String!\n', 'source: EntityRef!\n', 'targetType: EntityType!\n'])
       expect(field('relationsFrom')).toContain(arg);
     for (const arg of ['after: String\n', 'first: Int\n', 'name: String!\n', 'target: EntityRef!\n', 'sourceType: EntityType!\n'])
       expect(field('relationsTo')).toContain(arg);
     expect(field('relationsTo')).toMatch(/\): RelationConnection!$/);
+  });
+
+  it.each(['User', 'Space', 'Content'])('has the traversal fields of the contract on %s', (type) => {
+    const block = checkedIn.slice(checkedIn.indexOf(`type ${type} `), checkedIn.indexOf('\n}', checkedIn.indexOf(`type ${type} `)));
+    const field = (name: string) => block.slice(block.indexOf(`  ${name}(`), block.indexOf('): ', block.indexOf(`  ${name}(`)) + 24);
+    for (const arg of ['after: String\n', 'first: Int\n', 'name: String\n', 'orderBy: RelationOrder\n', 'targetType: EntityType\n', 'targetStatus: String\n', 'targetVersion: Int\n'])
+      expect(field('relationsFrom')).toContain(arg);
+    for (const arg of ['after: String\n', 'first: Int\n', 'name: String\n', 'orderBy: RelationOrder\n', 'sourceType: EntityType\n', 'sourceStatus: String\n', 'sourceVersion: Int\n'])
+      expect(field('relationsTo')).toContain(arg);
+    expect(block).toContain('relationNames(direction: RelationDirection): [RelationNameCount!]!');
+  });
+
+  it('has the traversal types of the contract', () => {
+    expect(checkedIn).toMatch(/enum RelationDirection \{[^}]*FROM[^}]*TO[^}]*\}/);
+    expect(checkedIn).toMatch(/enum RelationOrder \{[^}]*CREATED_ASC[^}]*CREATED_DESC[^}]*\}/);
+    expect(checkedIn).toMatch(/type RelationNameCount \{[^}]*count: Int!\n[^}]*direction: RelationDirection!\n[^}]*name: String!\n[^}]*otherType: EntityType!\n/);
   });
 });
 

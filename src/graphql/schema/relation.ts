@@ -46,7 +46,7 @@ builder.node(RelationRef, {
 });
 
 /** What a connection field resolves to: one page, the cursor position it started after, and a count made only when totalCount is selected. */
-interface Connection<T> extends Page<T> {
+export interface Connection<T> extends Page<T> {
   after: number | null;
   count: () => Promise<number>;
 }
@@ -58,7 +58,7 @@ const RelationEdge = builder.objectRef<RelationRow>('RelationEdge').implement({
   }),
 });
 
-const RelationConnection = builder.objectRef<Connection<RelationRow>>('RelationConnection').implement({
+export const RelationConnection = builder.objectRef<Connection<RelationRow>>('RelationConnection').implement({
   description: 'One page of relations in creation order, with only what the caller may view',
   fields: (t) => ({
     edges: t.field({ type: [RelationEdge], resolve: (p) => p.rows }),

@@ -1,0 +1,207 @@
+// Nested relation fields: one SQL statement per field position for all of its parents, whatever their number
+// and page size, with the ends carried along; permissions as in the flat lists.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Prisma } from '../../src/generated/prisma/client.js';
+import { createContext } from '../../src/context.js';
+import { createContent } from '../../src/services/content.js';
+import { createRelation } from '../../src/services/relations.js';
+import { addSpaceMember, createSpace } from '../../src/services/spaces.js';
+import { createTestApp, type Account, type TestApp } from '../support/app.js';
+import { ok } from './operations.js';
+
+let t: TestApp;
+let alice: Account;
+let stranger: Account;
+let likers: Account[];
+const pages: number[] = [];
+let privatePage: number;
+
+const as = (account: Account) => createContext(t.config, t.db, { id: account.user.id, siteAdmin: account.user.siteAdmin, tokenId: 0 });
+
+/** Relations straight into the table, many at once: the statement counts need a big world, not the write path. */
+async function relate(name: string, pairs: [source: { type: string; id: number }, target: { type: string; id: number }][]) {
+  const typed = (end: { type: string; id: number }, type: string) => (end.type === type ? end.id : null);
+  for (const [s, g] of pairs) {
+    await t.db.prisma.$executeRaw(Prisma.sql`INSERT INTO relations (name, source_type, source_id, source_version, target_type, target_id, target_version,
+      source_user_id, source_space_id, source_content_id, target_user_id, target_space_id, target_content_id, created_by_id)
+      VALUES (${name}, ${s.type}::"EntityType", ${s.id}, 0, ${g.type}::"EntityType", ${g.id}, 0,
+        ${typed(s, 'USER')}::int, ${typed(s, 'SPACE')}::int, ${typed(s, 'CONTENT')}::int, ${typed(g, 'USER')}::int, ${typed(g, 'SPACE')}::int, ${typed(g, 'CONTENT')}::int,
+        ${t.admin.user.id})`);
+  }
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  alice = await t.account('Alice Nested');
+  stranger = await t.account('Stranger Nested');
+  likers = [];
+  for (let i = 0; i < 50; i++) likers.push(await t.account(`Liker ${i}`));
+  const admin = as(t.admin);
+  await createSpace({ ctx: admin, key: 'NEST', name: 'Nested' });
+  await createSpace({ ctx: admin, key: 'NESTP', name: 'Nested private', public: false });
+  await addSpaceMember({ ctx: admin, spaceKey: 'NESTP', user: alice.user.accountId, level: 'VIEW' });
+  for (let i = 0; i < 50; i++) pages.push((await createContent({ ctx: admin, spaceKey: 'NEST', title: `Nested page ${i}` })).id);
+  privatePage = (await createContent({ ctx: admin, spaceKey: 'NESTP', title: 'Secret page' })).id;
+  const user = (a: Account) => ({ type: 'USER', id: a.user.id });
+  const page = (id: number) => ({ type: 'CONTENT', id });
+  await relate(
+    'favourite',
+    pages.map((id) => [user(alice), page(id)]),
+  );
+  await relate(
+    'likes',
+    likers.flatMap((l) => pages.map((id) => [user(l), page(id)] as [ReturnType<typeof user>, ReturnType<typeof page>])),
+  );
+  await relate(
+    'watch',
+    likers.flatMap((l) => pages.map((id) => [user(l), page(id)] as [ReturnType<typeof user>, ReturnType<typeof page>])),
+  );
+  // Through the service, so the rules apply: alice likes the private page, which a stranger may not see.
+  await createRelation({ ctx: as(alice), name: 'likes', source: { type: 'USER', key: 'current' }, target: { type: 'CONTENT', key: String(privatePage) } });
+  await createRelation({ ctx: as(alice), name: 'likes', source: { type: 'USER', key: 'current' }, target: { type: 'CONTENT', key: String(pages[0]) } });
+}, 300_000);
+
+afterAll(() => t?.close());
+
+const NESTED = (count: boolean) => `query($a: Int, $b: Int, $c: Int) {
+  me {
+    relationsFrom(name: "favourite", targetType: CONTENT, first: $a) {
+      ${count ? 'totalCount' : ''}
+      nodes {
+        target { ... on Content { id title space { key } version { number by { displayName } }
+          relationsTo(name: "likes", sourceType: USER, first: $b) {
+            ${count ? 'totalCount' : ''}
+            nodes {
+              relationData { createdBy { displayName } }
+              source { ... on User { displayName
+                relationsFrom(name: "watch", first: $c) {
+                  ${count ? 'totalCount' : ''}
+                  pageInfo { hasNextPage endCursor }
+                  nodes { target { __typename ... on Content { id title space { key } } ... on Space { key } } }
+                }
+              } }
+            }
+          }
+        } }
+      }
+    }
+  }
+}`;
+
+async function run(token: string, query: string, variables: Record<string, unknown>) {
+  const before = t.db.statements.count;
+  const data = await ok(t, token, query, variables);
+  return { data, statements: t.db.statements.count - before };
+}
+
+describe('nested relation fields', () => {
+  for (const [a, b, c] of [
+    [1, 1, 1],
+    [25, 25, 25],
+    [50, 50, 5],
+    [1, 200, 200],
+    [200, 1, 1],
+  ]) {
+    it(`a three-level query costs the token lookup and one statement per level at first ${a}, ${b}, ${c}`, async () => {
+      const { data, statements } = await run(alice.token, NESTED(false), { a, b, c });
+      const level1 = data.me.relationsFrom.nodes;
+      expect(level1).toHaveLength(Math.min(a, 50));
+      for (const n1 of level1) {
+        // The likers of each page: the 50 likers, plus alice on the first page.
+        const level2 = n1.target.relationsTo.nodes;
+        const likersOfPage = n1.target.id === String(pages[0]) ? 51 : 50;
+        expect(level2).toHaveLength(Math.min(b, likersOfPage));
+        for (const n2 of level2) {
+          const watched = n2.source.relationsFrom.nodes;
+          const watches = n2.source.displayName === alice.user.displayName ? 0 : 50;
+          expect(watched).toHaveLength(Math.min(c, watches));
+          expect(n2.source.relationsFrom.pageInfo.hasNextPage).toBe(watches > c);
+        }
+      }
+      expect(statements).toBe(1 + 3);
+      // Asking for totalCount at each level adds at most one statement per level.
+      const counted = await run(alice.token, NESTED(true), { a, b, c });
+      expect(counted.statements).toBe(1 + 3 + 3);
+      expect(counted.data.me.relationsFrom.totalCount).toBe(50);
+    });
+  }
+
+  it('pages of each parent follow their own cursor', async () => {
+    const query = `query($after: String) { me { relationsFrom(name: "favourite", first: 20, after: $after) {
+      pageInfo { hasNextPage endCursor } nodes { target { ... on Content { id } } } } } }`;
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const data: any = await ok(t, alice.token, query, { after });
+      seen.push(...data.me.relationsFrom.nodes.map((n: any) => n.target.id));
+      if (!data.me.relationsFrom.pageInfo.hasNextPage) break;
+      after = data.me.relationsFrom.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(pages.map(String));
+  });
+
+  it('orders latest first with CREATED_DESC, keyset-paged the same way', async () => {
+    const query = `query($after: String) { me { relationsFrom(name: "favourite", first: 30, after: $after, orderBy: CREATED_DESC) {
+      pageInfo { hasNextPage endCursor } nodes { target { ... on Content { id } } } } } }`;
+    const first: any = await ok(t, alice.token, query, {});
+    const second: any = await ok(t, alice.token, query, { after: first.me.relationsFrom.pageInfo.endCursor });
+    const ids = [...first.me.relationsFrom.nodes, ...second.me.relationsFrom.nodes].map((n: any) => n.target.id);
+    expect(ids).toEqual(pages.map(String).reverse());
+    expect(second.me.relationsFrom.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('lists every name and type when they are omitted, and relationNames counts them', async () => {
+    const query = `query($key: String!) { user(key: $key) {
+      relationsFrom(first: 200) { totalCount nodes { name target { __typename } } }
+      relationNames { name direction otherType count }
+    } }`;
+    const data: any = await ok(t, alice.token, query, { key: alice.user.accountId });
+    const names = data.user.relationsFrom.nodes.map((n: any) => n.name);
+    expect(names.filter((n: string) => n === 'favourite')).toHaveLength(50);
+    expect(names.filter((n: string) => n === 'likes')).toHaveLength(2);
+    expect(data.user.relationsFrom.totalCount).toBe(52);
+    expect(data.user.relationNames).toEqual([
+      { name: 'favourite', direction: 'FROM', otherType: 'CONTENT', count: 50 },
+      { name: 'likes', direction: 'FROM', otherType: 'CONTENT', count: 2 },
+    ]);
+  });
+
+  it("shows a stranger neither alice's favourites nor her like of a page it may not view", async () => {
+    const query = `query($key: String!) { user(key: $key) {
+      relationsFrom { totalCount nodes { name target { ... on Content { id } } } }
+      relationNames(direction: FROM) { name count }
+    } }`;
+    const data: any = await ok(t, stranger.token, query, { key: alice.user.accountId });
+    expect(data.user.relationsFrom.nodes).toEqual([{ name: 'likes', target: { id: String(pages[0]) } }]);
+    expect(data.user.relationsFrom.totalCount).toBe(1);
+    expect(data.user.relationNames).toEqual([{ name: 'likes', count: 1 }]);
+  });
+
+  it('relationNames of many parents costs one statement', async () => {
+    const query = `{ me { relationsFrom(name: "favourite", first: 50) { nodes { target { ... on Content { relationNames { name direction count } } } } } } }`;
+    const { data, statements } = await run(alice.token, query, {});
+    expect(statements).toBe(1 + 2);
+    const first = data.me.relationsFrom.nodes[0].target.relationNames;
+    // In order of first use: alice's own favourite (she may see it) came first.
+    expect(first).toEqual([
+      { name: 'favourite', direction: 'TO', count: 1 },
+      { name: 'likes', direction: 'TO', count: 51 },
+      { name: 'watch', direction: 'TO', count: 50 },
+    ]);
+  });
+
+  it('refuses bad arguments with BAD_USER_INPUT naming them', async () => {
+    for (const [args, field] of [
+      ['first: -1', 'first'],
+      ['after: "garbage"', 'after'],
+      ['targetStatus: "nonsense"', 'targetStatus'],
+      ['targetStatus: "historical"', 'targetVersion'],
+      ['name: ""', 'name'],
+    ]) {
+      const { status, body } = await t.graphql(`{ me { relationsFrom(${args}) { nodes { id } } } }`, {}, alice.token);
+      expect(status, args).toBe(200);
+      expect(body.errors?.[0]?.extensions?.code, args).toBe('BAD_USER_INPUT');
+      expect(body.errors?.[0]?.extensions?.field ?? body.errors?.[0]?.message, args).toContain(field);
+    }
+  });
+});

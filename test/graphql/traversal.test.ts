@@ -1,12 +1,12 @@
 // Nested relation fields: one SQL statement per field position for all of its parents, whatever their number
 // and page size, with the ends carried along; permissions as in the flat lists.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Prisma } from '../../src/generated/prisma/client.js';
 import { createContext } from '../../src/context.js';
 import { createContent } from '../../src/services/content.js';
 import { createRelation } from '../../src/services/relations.js';
 import { addSpaceMember, createSpace } from '../../src/services/spaces.js';
 import { createTestApp, type Account, type TestApp } from '../support/app.js';
+import { insertRelations, type StoredEnd } from '../support/relate.js';
 import { ok } from './operations.js';
 
 let t: TestApp;
@@ -18,17 +18,7 @@ let privatePage: number;
 
 const as = (account: Account) => createContext(t.config, t.db, { id: account.user.id, siteAdmin: account.user.siteAdmin, tokenId: 0 });
 
-/** Relations straight into the table, many at once: the statement counts need a big world, not the write path. */
-async function relate(name: string, pairs: [source: { type: string; id: number }, target: { type: string; id: number }][]) {
-  const typed = (end: { type: string; id: number }, type: string) => (end.type === type ? end.id : null);
-  for (const [s, g] of pairs) {
-    await t.db.prisma.$executeRaw(Prisma.sql`INSERT INTO relations (name, source_type, source_id, source_version, target_type, target_id, target_version,
-      source_user_id, source_space_id, source_content_id, target_user_id, target_space_id, target_content_id, created_by_id)
-      VALUES (${name}, ${s.type}::"EntityType", ${s.id}, 0, ${g.type}::"EntityType", ${g.id}, 0,
-        ${typed(s, 'USER')}::int, ${typed(s, 'SPACE')}::int, ${typed(s, 'CONTENT')}::int, ${typed(g, 'USER')}::int, ${typed(g, 'SPACE')}::int, ${typed(g, 'CONTENT')}::int,
-        ${t.admin.user.id})`);
-  }
-}
+const relate = (name: string, pairs: [StoredEnd, StoredEnd][]) => insertRelations(t.db, name, pairs, t.admin.user.id);
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -42,19 +32,19 @@ beforeAll(async () => {
   await addSpaceMember({ ctx: admin, spaceKey: 'NESTP', user: alice.user.accountId, level: 'VIEW' });
   for (let i = 0; i < 50; i++) pages.push((await createContent({ ctx: admin, spaceKey: 'NEST', title: `Nested page ${i}` })).id);
   privatePage = (await createContent({ ctx: admin, spaceKey: 'NESTP', title: 'Secret page' })).id;
-  const user = (a: Account) => ({ type: 'USER', id: a.user.id });
-  const page = (id: number) => ({ type: 'CONTENT', id });
+  const user = (a: Account): StoredEnd => ({ type: 'USER', id: a.user.id });
+  const page = (id: number): StoredEnd => ({ type: 'CONTENT', id });
   await relate(
     'favourite',
     pages.map((id) => [user(alice), page(id)]),
   );
   await relate(
     'likes',
-    likers.flatMap((l) => pages.map((id) => [user(l), page(id)] as [ReturnType<typeof user>, ReturnType<typeof page>])),
+    likers.flatMap((l) => pages.map((id) => [user(l), page(id)] as [StoredEnd, StoredEnd])),
   );
   await relate(
     'watch',
-    likers.flatMap((l) => pages.map((id) => [user(l), page(id)] as [ReturnType<typeof user>, ReturnType<typeof page>])),
+    likers.flatMap((l) => pages.map((id) => [user(l), page(id)] as [StoredEnd, StoredEnd])),
   );
   // Through the service, so the rules apply: alice likes the private page, which a stranger may not see.
   await createRelation({ ctx: as(alice), name: 'likes', source: { type: 'USER', key: 'current' }, target: { type: 'CONTENT', key: String(privatePage) } });

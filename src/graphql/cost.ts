@@ -129,7 +129,7 @@ export function queryCost(schema: GraphQLSchema, document: DocumentNode, variabl
 }
 
 /** The refusal: a request error (400) before any resolver, carrying the computed cost and the budget. */
-export function tooCostly(cost: number, maxCost: number) {
+function tooCostly(cost: number, maxCost: number) {
   return createGraphQLError(
     `Query cost ${cost} exceeds the limit of ${maxCost} (each list counts its page size times those of the lists around it): ask for smaller pages (first) or nest fewer lists`,
     { extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost, http: { status: 400 } } },

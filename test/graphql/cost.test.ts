@@ -52,6 +52,10 @@ describe('the cost of an operation on the real schema', () => {
     expect(cost(document, {}, 'Large')).toBe(99);
   });
 
+  it('counts fields under @skip and @include as if included', () => {
+    expect(cost(`query($no: Boolean = true) { ${from(', first: 10')} @skip(if: $no) ${PAGE} ${to(', first: 5')} @include(if: false) ${PAGE} }`)).toBe(15);
+  });
+
   it('charges nothing for introspection', () => {
     expect(cost('{ __schema { types { name fields { name } } } __type(name: "Query") { name } __typename }')).toBe(0);
   });
@@ -139,6 +143,16 @@ describe('the cost limit over HTTP', () => {
     expect(refused.status).toBe(400);
     expect(refused.body.errors[0].extensions).toEqual({ code: 'QUERY_TOO_COSTLY', cost: 101, maxCost: BUDGET });
     expect((await send('Small', { n: 1000 })).body.errors).toBeUndefined();
+  });
+
+  it('costs each operation of a batch on its own', async () => {
+    const response = await t.request('/graphql', {
+      method: 'POST',
+      token: t.admin.token,
+      json: [{ query: aliased([100]) }, { query: aliased([100, 1]) }, { query: aliased([100]) }],
+    });
+    const results = await response.json();
+    expect(results.map((r: any) => r.errors?.[0].extensions.code ?? 'OK')).toEqual(['OK', 'QUERY_TOO_COSTLY', 'OK']);
   });
 
   it('leaves a negative first to the field: BAD_USER_INPUT naming it, not a 500', async () => {

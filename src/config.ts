@@ -18,6 +18,8 @@ export interface Config {
   introspection: boolean;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
+  /** MAX_QUERY_COST: the largest cost a GraphQL operation may have (src/graphql/cost.ts). */
+  maxQueryCost: number;
   /** E-mail of the site admin created on the first start of an empty database. */
   adminEmail: string;
   /** METRICS_PORT: /metrics without a token on its own listener (on HOST); unset = only on the main port, for site admins. */
@@ -116,6 +118,7 @@ const environment = z.object({
   GRAPHIQL: flag('GRAPHIQL', true),
   INTROSPECTION: flag('INTROSPECTION', true),
   BODY_LIMIT: integer('BODY_LIMIT', 1_048_576, 1024, 100 * 1_048_576),
+  MAX_QUERY_COST: integer('MAX_QUERY_COST', 50_000, 1, 1_000_000_000),
   ADMIN_EMAIL: unset(z.string().default('admin@example.com')),
   CORS_ORIGINS: corsOrigins,
   METRICS_PORT: integer('METRICS_PORT', -1, 0, 65535),
@@ -141,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphiql: vars.GRAPHIQL,
     introspection: vars.INTROSPECTION,
     bodyLimit: vars.BODY_LIMIT,
+    maxQueryCost: vars.MAX_QUERY_COST,
     adminEmail: vars.ADMIN_EMAIL,
     cors: vars.CORS_ORIGINS,
     metricsPort: vars.METRICS_PORT >= 0 ? vars.METRICS_PORT : undefined,

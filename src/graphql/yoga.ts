@@ -7,6 +7,7 @@ import { type ObservedContext, observeOperations } from '../observability/operat
 import { contextFor } from '../services/authentication.js';
 import { maskError } from './errors.js';
 import { graphiqlOptions, renderGraphiQL } from './graphiql.js';
+import { costLimit } from './cost.js';
 import { compiledExecution } from './jit.js';
 import { disableIntrospection } from './introspection.js';
 import { armorPlugins, csrfPrevention, LIMITS } from './limits.js';
@@ -37,6 +38,8 @@ export function createGraphQL(config: Config, db: Database): YogaServerInstance<
       ...armorPlugins(config.introspection),
       ...(config.introspection ? [] : [disableIntrospection]),
       supportedOperations,
+      // Before compiledExecution: a refused operation is neither compiled nor run.
+      costLimit(config.maxQueryCost),
       compiledExecution(),
       observeOperations,
     ],

@@ -17,6 +17,7 @@ describe('configuration from the environment', () => {
       graphiql: true,
       introspection: true,
       bodyLimit: 1_048_576,
+      maxQueryCost: 50_000,
       adminEmail: 'admin@example.com',
       cors: { origins: [], anyOrigin: true },
     });
@@ -24,10 +25,9 @@ describe('configuration from the environment', () => {
 
   it('takes an empty variable for an unset one', () => {
     const empty = Object.fromEntries(
-      ['PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'PUBLIC_URL', 'LOG_LEVEL', 'RATE_LIMIT', 'DEMO', 'BODY_LIMIT', 'ADMIN_EMAIL', 'CORS_ORIGINS'].map((name) => [
-        name,
-        '',
-      ]),
+      ['PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'PUBLIC_URL', 'LOG_LEVEL', 'RATE_LIMIT', 'DEMO', 'BODY_LIMIT', 'MAX_QUERY_COST', 'ADMIN_EMAIL', 'CORS_ORIGINS'].map(
+        (name) => [name, ''],
+      ),
     );
     expect(loadConfig(empty)).toEqual(loadConfig({}));
   });
@@ -48,10 +48,11 @@ describe('configuration from the environment', () => {
     expect({ DEMO: config.demo, GRAPHIQL: config.graphiql, INTROSPECTION: config.introspection }[name]).toBe(expected);
   });
 
-  it('reads LOG_LEVEL in any case and RATE_LIMIT=0 as no limit', () => {
+  it('reads LOG_LEVEL in any case, RATE_LIMIT=0 as no limit, and MAX_QUERY_COST', () => {
     expect(loadConfig({ LOG_LEVEL: 'DEBUG' }).logLevel).toBe('debug');
     expect(loadConfig({ RATE_LIMIT: '0' }).rateLimit).toBeUndefined();
     expect(loadConfig({ RATE_LIMIT: '50' }).rateLimit).toBe(50);
+    expect(loadConfig({ MAX_QUERY_COST: '1000' }).maxQueryCost).toBe(1000);
   });
 
   it.each([
@@ -59,6 +60,7 @@ describe('configuration from the environment', () => {
     [{ PORT: '-1' }, 'PORT must be an integer from 0 to 65535, got "-1"'],
     [{ BODY_LIMIT: '1023' }, 'BODY_LIMIT must be an integer from 1024 to 104857600, got "1023"'],
     [{ RATE_LIMIT: '2.5' }, 'RATE_LIMIT must be an integer from 0 to 1000000, got "2.5"'],
+    [{ MAX_QUERY_COST: '0' }, 'MAX_QUERY_COST must be an integer from 1 to 1000000000, got "0"'],
     [{ DEMO: 'maybe' }, 'DEMO must be true or false, got "maybe"'],
     [{ DATABASE_URL: 'mysql://db' }, 'DATABASE_URL must start with postgres:// or postgresql://'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of trace, debug, info, warn, error, silent'],

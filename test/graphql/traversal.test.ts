@@ -116,6 +116,15 @@ describe('nested relation fields', () => {
     });
   }
 
+  it('refuses a walk over the cost budget before any SQL runs beyond the token lookup', async () => {
+    const before = t.db.statements.count;
+    const { status, body } = await t.graphql(NESTED(false), { a: 200, b: 200, c: 2 }, alice.token);
+    expect(status).toBe(400);
+    // 200 + 200 × 200 + 200 × 200 × 2 = 120,200 > 50,000.
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', cost: 120_200, maxCost: 50_000 });
+    expect(t.db.statements.count - before).toBe(1);
+  });
+
   it('pages of each parent follow their own cursor', async () => {
     const query = `query($after: String) { me { relationsFrom(name: "favourite", first: 20, after: $after) {
       pageInfo { hasNextPage endCursor } nodes { target { ... on Content { id } } } } } }`;

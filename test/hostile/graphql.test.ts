@@ -44,6 +44,23 @@ const OPERATIONS: { query: string; variables: string[] }[] = [
     query: 'query($id: ID!, $status: String, $version: Int) { content(id: $id, status: $status, version: $version) { id title version { number } } }',
     variables: ['id', 'status', 'version'],
   },
+  {
+    query: `query($key: String!, $name: String, $targetType: EntityType, $targetStatus: String, $targetVersion: Int, $first: Int, $after: String, $orderBy: RelationOrder, $direction: RelationDirection) {
+      user(key: $key) {
+        relationNames(direction: $direction) { name direction otherType count }
+        relationsFrom(name: $name, targetType: $targetType, targetStatus: $targetStatus, targetVersion: $targetVersion, first: $first, after: $after, orderBy: $orderBy) {
+          totalCount pageInfo { endCursor }
+          nodes { target { ... on Content { relationsTo(name: $name, first: $first, after: $after, orderBy: $orderBy) { totalCount nodes { id } } relationNames(direction: $direction) { count } }
+                           ... on Space { relationsFrom(name: $name, first: $first) { nodes { id } } } } } } }
+      space(key: $key) { relationsTo(name: $name, sourceType: $targetType, sourceStatus: $targetStatus, sourceVersion: $targetVersion, first: $first, after: $after) { totalCount nodes { id } } } }`,
+    variables: ['key', 'name', 'targetType', 'targetStatus', 'targetVersion', 'first', 'after', 'orderBy', 'direction'],
+  },
+  {
+    query: `query($id: ID!, $status: String, $name: String, $first: Int, $after: String, $sourceType: EntityType) {
+      content(id: $id, status: $status) { relationsTo(name: $name, sourceType: $sourceType, first: $first, after: $after) {
+        nodes { source { ... on User { relationsFrom(name: $name, first: $first) { totalCount nodes { id } } } } } } } }`,
+    variables: ['id', 'status', 'name', 'first', 'after', 'sourceType'],
+  },
   { query: 'query($id: ID!) { node(id: $id) { id } }', variables: ['id'] },
   { query: 'query($key: String!) { space(key: $key) { key name } user(key: $key) { accountId } }', variables: ['key'] },
   { query: 'mutation($input: RelationInput!) { createRelation(input: $input) { __typename } }', variables: ['input'] },
@@ -92,6 +109,9 @@ function variableValue(name: string): fc.Arbitrary<unknown> {
     name: fc.constantFrom('favourite', 'watch', 'related'),
     first: fc.oneof(fc.integer(), fc.constantFrom(0, -1, 200, 201, 2 ** 31 - 1)),
     version: fc.integer(),
+    targetVersion: fc.integer(),
+    orderBy: fc.constantFrom('CREATED_ASC', 'CREATED_DESC'),
+    direction: fc.constantFrom('FROM', 'TO'),
     input: fc.dictionary(fc.constantFrom(...INPUT_FIELDS), fc.oneof(hostileJson, fc.record({ type: fc.constantFrom(...ENTITY_TYPES), key: hostileString })), {
       maxKeys: 6,
     }),

@@ -6,7 +6,12 @@ import type { GraphiQLOptions } from 'graphql-yoga';
 export const EXAMPLE_QUERY = `query Example {
   relationsFrom(name: "favourite", source: {type: USER, key: "current"}, targetType: CONTENT, first: 25) {
     totalCount
-    nodes { name target { ... on Content { id title space { key } } } relationData { createdBy { displayName } friendlyCreatedDate } }
+    nodes {
+      name
+      target { ... on Content { id title space { key }
+        watchers: relationsTo(name: "watch", sourceType: USER, first: 5) { nodes { source { ... on User { displayName } } } } } }
+      relationData { createdBy { displayName } friendlyCreatedDate }
+    }
     pageInfo { hasNextPage endCursor }
   }
 }
@@ -14,7 +19,7 @@ export const EXAMPLE_QUERY = `query Example {
 
 export const EXAMPLE = `# Replace <token> in the Headers tab below with the admin token printed at first start;
 # the Docs explorer then loads the schema (introspection needs a token too).
-# Then run this: the demo data's favourite pages of the current user.
+# Then run this: the demo data's favourite pages of the current user, and who watches each of them.
 ${EXAMPLE_QUERY}`;
 
 /** The Headers tab's template. */

@@ -5,6 +5,7 @@ import './space.js';
 import './content.js';
 import './entity-ref.js';
 import './relation.js';
+import './browse.js';
 import './api-token.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

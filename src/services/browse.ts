@@ -58,25 +58,35 @@ const unmatchable = (query: string) => query.includes('\u0000');
 /** A user search as given: absent or empty means every user. */
 const searchOf = (query: string | null | undefined): string | null => (query ? query : null);
 
-/** One page of the users whose display name, e-mail or username starts with `query` (every user without one), in id order. */
-export async function browseUsers(ctx: Ctx, query: string | null | undefined, { limit, after }: KeysetPage): Promise<Page<User>> {
-  const search = searchOf(query);
-  if (limit === 0 || (search !== null && unmatchable(search))) return { rows: [], hasMore: false };
+/** The statement of one page of `browseUsers`: the ids first (through the prefix indexes with a search), then their rows. */
+export function usersPageStatement(search: string | null, { limit, after }: KeysetPage): Prisma.Sql {
   const ids =
     search === null
       ? Prisma.sql`SELECT id FROM users WHERE id > ${after ?? 0} ORDER BY id LIMIT ${limit + 1}`
       : Prisma.sql`SELECT id FROM (${matchingIds(search)}) m WHERE id > ${after ?? 0} ORDER BY id LIMIT ${limit + 1}`;
-  const rows = await ctx.db.read(Prisma.sql`SELECT ${columnsOf('users', 'u')} FROM (${ids}) p JOIN users u ON u.id = p.id ORDER BY u.id`);
+  return Prisma.sql`SELECT ${columnsOf('users', 'u')} FROM (${ids}) p JOIN users u ON u.id = p.id ORDER BY u.id`;
+}
+
+/** The statement counting what `browseUsers` walks through in all. */
+export function usersCountStatement(search: string | null): Prisma.Sql {
+  const from = search === null ? Prisma.sql`users` : Prisma.sql`(${matchingIds(search)}) m`;
+  return Prisma.sql`SELECT count(*)::int AS count FROM ${from}`;
+}
+
+/** One page of the users whose display name, e-mail or username starts with `query` (every user without one), in id order. */
+export async function browseUsers(ctx: Ctx, query: string | null | undefined, page: KeysetPage): Promise<Page<User>> {
+  const search = searchOf(query);
+  if (page.limit === 0 || (search !== null && unmatchable(search))) return { rows: [], hasMore: false };
+  const rows = await ctx.db.read(usersPageStatement(search, page));
   const users = rows.map((row) => rowOf(row, 'users', 'u') as User);
   for (const user of users) ctx.loaders.users.prime(user.id, user);
-  return pageOf(users, limit);
+  return pageOf(users, page.limit);
 }
 
 /** How many users `browseUsers` walks through in all. */
 export async function countUsers(ctx: Ctx, query: string | null | undefined): Promise<number> {
   const search = searchOf(query);
   if (search !== null && unmatchable(search)) return 0;
-  const from = search === null ? Prisma.sql`users` : Prisma.sql`(${matchingIds(search)}) m`;
-  const [{ count }] = await ctx.db.read<{ count: number }>(Prisma.sql`SELECT count(*)::int AS count FROM ${from}`);
+  const [{ count }] = await ctx.db.read<{ count: number }>(usersCountStatement(search));
   return count;
 }

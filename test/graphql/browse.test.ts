@@ -65,13 +65,13 @@ async function walk(token: string, field: (after: string | null) => string, pick
 }
 
 const PAGE = 'totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor }';
-const after = (cursor: string | null) => (cursor ? `, after: ${JSON.stringify(cursor)}` : '');
+const afterArg = (cursor: string | null) => (cursor ? `, after: ${JSON.stringify(cursor)}` : '');
 
 describe('Space.contents', () => {
   it('walks a space of 201 rows in pages of 50, every row once, in id order', async () => {
     const walked = await walk(
       t.admin.token,
-      (cursor) => `space(key: "BULK07") { contents(first: 50${after(cursor)}) { ${PAGE} nodes { id title space { key } } } }`,
+      (cursor) => `space(key: "BULK07") { contents(first: 50${afterArg(cursor)}) { ${PAGE} nodes { id title space { key } } } }`,
       (data) => data.space.contents,
     );
     const stored = await t.db.prisma.content.findMany({ where: { space: { key: 'BULK07' } }, orderBy: { id: 'asc' } });
@@ -107,8 +107,12 @@ describe('Space.contents', () => {
   });
 
   it('the same field for several spaces pages each space on its own', async () => {
-    const data = await ok(t, t.admin.token, `{ a: space(key: "BULK01") { contents(first: 2, type: "blogpost") { nodes { title } } }
-      b: space(key: "BULK02") { contents(first: 2, type: "blogpost") { nodes { title } } } }`);
+    const data = await ok(
+      t,
+      t.admin.token,
+      `{ a: space(key: "BULK01") { contents(first: 2, type: "blogpost") { nodes { title } } }
+      b: space(key: "BULK02") { contents(first: 2, type: "blogpost") { nodes { title } } } }`,
+    );
     expect(data.a.contents.nodes).toEqual([{ title: 'BULK01 item 3' }, { title: 'BULK01 item 6' }]);
     expect(data.b.contents.nodes).toEqual([{ title: 'BULK02 item 3' }, { title: 'BULK02 item 6' }]);
   });
@@ -125,7 +129,7 @@ describe('Space.contents', () => {
 });
 
 describe('Query.spaces', () => {
-  const SPACES = (cursor: string | null) => `spaces(first: 7${after(cursor)}) { ${PAGE} nodes { key } }`;
+  const SPACES = (cursor: string | null) => `spaces(first: 7${afterArg(cursor)}) { ${PAGE} nodes { key } }`;
 
   it('a site admin walks every space once, in id order', async () => {
     const walked = await walk(t.admin.token, SPACES, (data) => data.spaces);
@@ -205,7 +209,7 @@ describe('Query.users', () => {
   it('without a query, every user, walked once in id order', async () => {
     const walked = await walk(
       stranger.token,
-      (cursor) => `users(first: 3${after(cursor)}) { ${PAGE} nodes { accountId } }`,
+      (cursor) => `users(first: 3${afterArg(cursor)}) { ${PAGE} nodes { accountId } }`,
       (data) => data.users,
     );
     const stored = await t.db.prisma.user.findMany({ orderBy: { id: 'asc' } });
@@ -216,7 +220,7 @@ describe('Query.users', () => {
   it('a search pages too', async () => {
     const walked = await walk(
       stranger.token,
-      (cursor) => `users(query: "X", first: 2${after(cursor)}) { ${PAGE} nodes { accountId } }`,
+      (cursor) => `users(query: "X", first: 2${afterArg(cursor)}) { ${PAGE} nodes { accountId } }`,
       (data) => data.users,
     );
     expect(walked.nodes.map((n) => n.accountId)).toEqual([ids.xavier, ids.mail, ids.handle]);
@@ -292,9 +296,12 @@ describe('statements (the batching rule)', () => {
 
   it('one statement reads pages for distinct arguments apart, the same arguments together', async () => {
     const before = t.db.statements.count;
-    await ok(t, t.admin.token, `{ spaces(first: 3) { nodes { a: contents(first: 1) { nodes { id } } b: contents(first: 2) { nodes { id } } c: contents(first: 1) { nodes { id } } } } }`);
+    await ok(
+      t,
+      t.admin.token,
+      `{ spaces(first: 3) { nodes { a: contents(first: 1) { nodes { id } } b: contents(first: 2) { nodes { id } } c: contents(first: 1) { nodes { id } } } } }`,
+    );
     // The token, the spaces, `first: 1` for a and c together, `first: 2` for b.
     expect(t.db.statements.count - before).toBe(4);
   });
 });
-

@@ -1,8 +1,9 @@
 // Browsing: Query.spaces, Query.users and Space.contents, keyset-paged connections shaped like RelationConnection.
-import type { ObjectRef, SchemaTypes } from '@pothos/core';
+import type { ObjectRef } from '@pothos/core';
 import { builder } from '../builder.js';
 import type { Content, Space, User } from '../../generated/prisma/client.js';
 import type { ContentView } from '../../domain/content-view.js';
+import { CONTENT_STATUSES, CONTENT_TYPES } from '../../domain/entities.js';
 import { browseSpaces, browseUsers, countSpaces, countUsers, type KeysetPage } from '../../services/browse.js';
 import { DEFAULT_PAGE_SIZE, encodeCursor, endCursor, MAX_PAGE_SIZE, pageArgs, type CursorKind, type Page } from '../../services/paging.js';
 import { contentFilter, countSpaceContents, spaceContentsPage } from '../../services/space-contents.js';
@@ -96,8 +97,8 @@ builder.objectFields(SpaceRef, (t) => ({
     type: ContentConnection,
     description: "The space's content: one type or all, status current unless asked (`any` for every status); the spaces of a query are read together",
     args: {
-      type: t.arg.string({ description: 'page, blogpost, comment, attachment, whiteboard, database, embed or folder; omitted: every type' }),
-      status: t.arg.string({ description: 'current (default), draft, trashed, archived, or any' }),
+      type: t.arg.string({ description: `${CONTENT_TYPES.join(', ')}; omitted: every type` }),
+      status: t.arg.string({ description: `${CONTENT_STATUSES.join(', ')} or any; default current` }),
       first: t.arg.int({ description: FIRST }),
       after: t.arg.string({ description: AFTER }),
     },

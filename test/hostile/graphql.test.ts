@@ -47,7 +47,8 @@ const OPERATIONS: { query: string; variables: string[] }[] = [
   { query: 'query($id: ID!) { node(id: $id) { id } }', variables: ['id'] },
   { query: 'query($key: String!) { space(key: $key) { key name } user(key: $key) { accountId } }', variables: ['key'] },
   {
-    query: 'query($query: String, $first: Int, $after: String) { users(query: $query, first: $first, after: $after) { totalCount nodes { accountId } pageInfo { endCursor } } }',
+    query:
+      'query($query: String, $first: Int, $after: String) { users(query: $query, first: $first, after: $after) { totalCount nodes { accountId } pageInfo { endCursor } } }',
     variables: ['query', 'first', 'after'],
   },
   {

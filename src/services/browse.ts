@@ -3,16 +3,10 @@
 // statement so pages are full and counts reveal nothing the viewer may not see.
 import type { Ctx } from '../context.js';
 import { Prisma, type Space, type User } from '../generated/prisma/client.js';
-import { pageOf, type Page } from './paging.js';
+import { pageOf, type KeysetPage, type Page } from './paging.js';
 import { where } from './relation-sql.js';
 import { columnsOf, rowOf } from './row-columns.js';
 import { spaceViewable } from './space-access.js';
-
-/** A validated keyset page request: at most `limit` rows with an id above `after`. */
-export interface KeysetPage {
-  limit: number;
-  after: number | null;
-}
 
 /** One page of the spaces the viewer may view, in id order; the rows go to the request's loaders. */
 export async function browseSpaces(ctx: Ctx, { limit, after }: KeysetPage): Promise<Page<Space>> {

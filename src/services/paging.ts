@@ -44,6 +44,9 @@ export interface PageArgs {
   offset: number;
 }
 
+/** A keyset page request, the only kind the GraphQL browsing lists take: at most `limit` rows with an id above `after`. */
+export type KeysetPage = Pick<PageArgs, 'limit' | 'after'>;
+
 /** The names of a Relay connection's arguments (no offset there: a cursor says where a page starts). */
 const CONNECTION_FIELDS: PageFieldNames = { size: 'first', cursor: 'after', offset: 'offset' };
 

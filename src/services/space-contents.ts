@@ -6,8 +6,7 @@ import type { Ctx } from '../context.js';
 import { Prisma, type Content } from '../generated/prisma/client.js';
 import { CONTENT_STATUSES, parseContentType, type ContentStatus, type ContentType } from '../domain/entities.js';
 import { ValidationError } from '../domain/errors.js';
-import type { KeysetPage } from './browse.js';
-import { pageOf, type Page } from './paging.js';
+import { pageOf, type KeysetPage, type Page } from './paging.js';
 import { where } from './relation-sql.js';
 import { rowReader, columnsOf } from './row-columns.js';
 import { spaceViewable } from './space-access.js';
@@ -50,18 +49,22 @@ async function readPages(ctx: Ctx, spaceIds: readonly number[], filter: ContentF
   const byParent = new Map<number, Content[]>(spaceIds.map((id) => [id, []]));
   if (limit > 0) {
     const conditions = [Prisma.sql`c.space_id = a.id`, Prisma.sql`c.id > ${after ?? 0}`, ...filterConditions(filter)];
+    // Each row brings its latest version too, so showing `version` costs nothing more.
     const { columns, rows } = await ctx.db.readRows(
-      Prisma.sql`SELECT a.id AS parent, ${columnsOf('content', 'c')}
+      Prisma.sql`SELECT a.id AS parent, ${columnsOf('content', 'c')}, ${columnsOf('content_versions', 'v')}
         FROM ${viewableParents(ctx, spaceIds)}
         CROSS JOIN LATERAL (SELECT c.* FROM content c WHERE ${where(conditions)} ORDER BY c.id LIMIT ${limit + 1}) c
+        LEFT JOIN content_versions v ON v.content_id = c.id AND v.number = c.version
         ORDER BY a.ord, c.id`,
     );
     const parent = columns.indexOf('parent');
-    const read = rowReader(columns, 'content', 'c');
+    const content = rowReader(columns, 'content', 'c');
+    const version = rowReader(columns, 'content_versions', 'v');
     for (const row of rows) {
-      const content = read(row) as Content;
-      ctx.loaders.contents.prime(content.id, content);
-      byParent.get(row[parent] as number)?.push(content);
+      const c = content(row) as Content;
+      ctx.loaders.contents.prime(c.id, c);
+      ctx.loaders.contentVersions.prime(`${c.id}:${c.version}`, version(row));
+      byParent.get(row[parent] as number)?.push(c);
     }
   }
   return spaceIds.map((id) => pageOf(byParent.get(id) ?? [], limit));

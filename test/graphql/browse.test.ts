@@ -294,6 +294,16 @@ describe('statements (the batching rule)', () => {
     expect(t.db.statements.count - before).toBe(3);
   });
 
+  it("a content row's latest version comes with it", async () => {
+    const before = t.db.statements.count;
+    const data = await ok(t, t.admin.token, '{ spaces(first: 5) { nodes { contents(first: 200) { nodes { version { number by { displayName } } } } } } }');
+    expect(data.spaces.nodes.flatMap((s: any) => s.contents.nodes.map((c: any) => `${c.version.number} ${c.version.by.displayName}`))).toEqual(
+      Array(5 * 200).fill(`1 ${t.admin.user.displayName}`),
+    );
+    // The token (its user, the admin, is the author: the users loader has it), the spaces, their content with its versions.
+    expect(t.db.statements.count - before).toBe(3);
+  });
+
   it('one statement reads pages for distinct arguments apart, the same arguments together', async () => {
     const before = t.db.statements.count;
     await ok(

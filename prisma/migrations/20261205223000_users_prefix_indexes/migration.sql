@@ -1,5 +1,5 @@
 -- Hand-written (Prisma's schema language has no expression indexes; its differ ignores them, as it does the CHECKs):
--- the user search of Query.users (src/services/browse-users.ts) matches a case-insensitive prefix of the display
+-- the user search of Query.users (src/services/browse.ts) matches a case-insensitive prefix of the display
 -- name, the e-mail or the username as a range of lower(column) under the byte-wise text_pattern_ops order, which
 -- these indexes serve whatever the database's collation.
 

@@ -1,6 +1,7 @@
-// Paging for every list on every face: page sizes, the keyset cursor and what a page holds. Relation lists are
-// in id order, so a page is "the next `limit` ids after the cursor" and a deep page costs what the first
-// costs; content and space lists page by offset, as Confluence's `start` does (docs/graphql.md, docs/confluence.md).
+// Paging for every list on every face: page sizes, the keyset cursor and what a page holds. Relation lists and the
+// GraphQL browsing lists (spaces, users, a space's contents) are in id order, so a page is "the next `limit` ids
+// after the cursor" and a deep page costs what the first costs; Confluence's content and space lists page by
+// offset, as its `start` does (docs/graphql.md, docs/confluence.md).
 import { ValidationError } from '../domain/errors.js';
 
 /** The largest page any list serves; a larger size is capped, not refused (Confluence echoes the capped value). */
@@ -26,6 +27,8 @@ export interface PageInput {
   cursor?: string | null;
   /** Rows to skip (Confluence `start`); with a cursor it is 0, as the cursor already says where the page starts. */
   offset?: number | null;
+  /** What the list holds, which its cursors carry; default `relation`. */
+  kind?: CursorKind;
 }
 
 export interface PageFieldNames {
@@ -41,6 +44,9 @@ export interface PageArgs {
   offset: number;
 }
 
+/** A keyset page request, the only kind the GraphQL browsing lists take: at most `limit` rows with an id above `after`. */
+export type KeysetPage = Pick<PageArgs, 'limit' | 'after'>;
+
 /** The names of a Relay connection's arguments (no offset there: a cursor says where a page starts). */
 const CONNECTION_FIELDS: PageFieldNames = { size: 'first', cursor: 'after', offset: 'offset' };
 
@@ -48,7 +54,7 @@ const CONNECTION_FIELDS: PageFieldNames = { size: 'first', cursor: 'after', offs
 export function pageArgs(input: PageInput, fields: PageFieldNames = CONNECTION_FIELDS): PageArgs {
   const limit = pageSize(input.size, fields.size);
   const offset = pageOffset(input.offset, fields.offset);
-  const after = input.cursor ? decodeCursor(input.cursor, fields.cursor) : null;
+  const after = input.cursor ? decodeCursor(input.cursor, fields.cursor, input.kind) : null;
   return { limit, after, offset: after === null ? offset : 0 };
 }
 
@@ -80,27 +86,33 @@ export function pageOf<T>(rows: T[], limit: number): Page<T> {
   return rows.length > limit ? { rows: rows.slice(0, limit), hasMore: true } : { rows, hasMore: false };
 }
 
-// The one cursor format of every face: base64url of `relation:<id>`. Cursors are opaque to clients, so this may
-// change; the Confluence face's earlier `r<id>` still decodes, so a `next` link saved before keeps working.
-const CURSOR = /^(?:relation:|r)([1-9]\d{0,9})$/;
+// The one cursor format of every face: base64url of `<kind>:<id>`, the kind naming the list's rows, so a cursor
+// of one list passed to another is refused rather than silently starting it somewhere. Cursors are opaque to
+// clients, so this may change; the Confluence face's earlier `r<id>` still decodes as a relation cursor, so a
+// `next` link saved before keeps working.
+export const CURSOR_KINDS = ['relation', 'space', 'user', 'content'] as const;
+export type CursorKind = (typeof CURSOR_KINDS)[number];
+const CURSOR = new RegExp(`^(?:(${CURSOR_KINDS.join('|')}):|r)([1-9]\\d{0,9})$`);
 /** Longer than any cursor we hand out: refused before decoding. */
 const MAX_CURSOR_LENGTH = 32;
 
-/** The cursor of a row in an id-ordered list: the next page starts after it. */
-export function encodeCursor(id: number): string {
-  return Buffer.from(`relation:${id}`, 'latin1').toString('base64url');
+/** The cursor of a row in an id-ordered list of `kind`: the next page starts after it. */
+export function encodeCursor(id: number, kind: CursorKind = 'relation'): string {
+  return Buffer.from(`${kind}:${id}`, 'latin1').toString('base64url');
 }
 
-/** The id a cursor carries; anything that is not a cursor we handed out is a ValidationError naming `field`. */
-export function decodeCursor(cursor: string, field = 'after'): number {
+/** The id a cursor of `kind` carries; anything else (another kind's cursor, garbage) is a ValidationError naming `field`. */
+export function decodeCursor(cursor: string, field = 'after', kind: CursorKind = 'relation'): number {
   const match = cursor.length <= MAX_CURSOR_LENGTH ? CURSOR.exec(Buffer.from(cursor, 'base64url').toString('latin1')) : null;
-  const id = match ? Number(match[1]) : 0;
+  // No kind captured: the legacy `r<id>`, a relation's.
+  const ofKind = match !== null && (match[1] ?? 'relation') === kind;
+  const id = ofKind ? Number(match[2]) : 0;
   if (id < 1 || id > MAX_ID) throw new ValidationError(`${field} is not a valid cursor: pass a cursor from an earlier page`, field);
   return id;
 }
 
 /** The cursor after a page's last row (null for an empty page): where the next page starts. */
-export function endCursor(page: Page<{ id: number }>): string | null {
+export function endCursor(page: Page<{ id: number }>, kind: CursorKind = 'relation'): string | null {
   const last = page.rows.at(-1);
-  return last ? encodeCursor(last.id) : null;
+  return last ? encodeCursor(last.id, kind) : null;
 }

@@ -1,9 +1,20 @@
 import type { Ctx } from '../context.js';
-import type { Space } from '../generated/prisma/client.js';
-import { hasLevel, type Level } from '../domain/access.js';
+import { Prisma, type Space } from '../generated/prisma/client.js';
+import { hasLevel, type Level, type Viewer } from '../domain/access.js';
 
 export async function viewerHas(ctx: Ctx, space: Space, needed: Level): Promise<boolean> {
   if (ctx.viewer.siteAdmin) return true;
   const memberLevel = await ctx.loaders.memberLevels.load(space.id);
   return hasLevel(ctx.viewer, { public: space.public, memberLevel }, needed);
+}
+
+/**
+ * `hasLevel(viewer, space, 'VIEW')` as SQL conditions on the space row under `alias`, for lists filtered inside
+ * their statement (so pages are full and counts reveal nothing): site admins view every space, others the
+ * public ones and those they are a member of (any level gives VIEW).
+ */
+export function spaceViewable(alias: string, viewer: Viewer): Prisma.Sql[] {
+  if (viewer.siteAdmin) return [];
+  const s = Prisma.raw(alias);
+  return [Prisma.sql`(${s}.public OR EXISTS (SELECT 1 FROM space_members m WHERE m.space_id = ${s}.id AND m.user_id = ${viewer.id}))`];
 }

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { Prisma } from '../../src/generated/prisma/client.js';
+import { usersCountStatement, usersPageStatement } from '../../src/services/browse.js';
 import { freshDatabase } from '../support/database.js';
 
 let db: Database;
@@ -20,5 +21,46 @@ describe(`prepared statements keep a generic plan (${process.env.TEST_DATABASE_U
     expect(new Set(modes.map(([row]) => row.mode))).toEqual(new Set(['force_generic_plan']));
     const viaPrisma = await Promise.all(Array.from({ length: 12 }, () => db.prisma.$queryRaw<{ mode: string }[]>(mode)));
     expect(new Set(viaPrisma.map(([row]) => row.mode))).toEqual(new Set(['force_generic_plan']));
+  });
+});
+
+/** The plan PostgreSQL keeps for a statement run as the hot reads run it: prepared, with a generic plan. */
+async function genericPlan(statement: Prisma.Sql): Promise<string> {
+  const literal = (value: unknown) => (typeof value === 'number' ? String(value) : `'${String(value).replaceAll("'", "''")}'`);
+  // PREPARE and EXECUTE must share a connection: one transaction holds one.
+  return db.prisma.$transaction(async (tx) => {
+    await tx.$executeRawUnsafe('SET LOCAL plan_cache_mode = force_generic_plan');
+    await tx.$executeRawUnsafe(`PREPARE browse_plan AS ${statement.text}`);
+    const rows = await tx.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(`EXPLAIN EXECUTE browse_plan(${statement.values.map(literal).join(', ')})`);
+    await tx.$executeRawUnsafe('DEALLOCATE browse_plan');
+    return rows.map((row) => row['QUERY PLAN']).join('\n');
+  });
+}
+
+describe(`the user search walks its prefix indexes (${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => {
+  beforeAll(async () => {
+    // Enough users that reading all of them costs more than the indexes do.
+    await db.prisma.$executeRaw`INSERT INTO users (account_id, user_key, username, email, display_name)
+      SELECT md5('a' || g), md5('k' || g), 'user' || g, 'user' || g || '@plans.example', 'Person ' || md5('n' || g) FROM generate_series(1, 5000) g`;
+    await db.prisma.$executeRaw`ANALYZE users`;
+  }, 60_000);
+
+  const INDEXES = ['users_display_name_prefix_idx', 'users_email_prefix_idx', 'users_username_prefix_idx'];
+
+  it('a page of a search, under the generic plan every execution keeps', async () => {
+    const plan = await genericPlan(usersPageStatement('Pers', { limit: 25, after: null }));
+    for (const index of INDEXES) expect(plan).toContain(index);
+    expect(plan).not.toMatch(/Seq Scan on users/);
+  });
+
+  it('its count', async () => {
+    const plan = await genericPlan(usersCountStatement('user12'));
+    for (const index of INDEXES) expect(plan).toContain(index);
+    expect(plan).not.toMatch(/Seq Scan on users/);
+  });
+
+  it('and the answers are the prefix matches', async () => {
+    const rows = await db.read<{ 'u.username': string }>(usersPageStatement('USER123', { limit: 200, after: null }));
+    expect(rows.map((row) => row['u.username']).sort()).toEqual(['user123', ...Array.from({ length: 10 }, (_, i) => `user123${i}`)].sort());
   });
 });

@@ -58,9 +58,25 @@ describe('schema.graphql', () => {
   it.each(['User', 'Space', 'Content'])('has the traversal fields of the contract on %s', (type) => {
     const block = checkedIn.slice(checkedIn.indexOf(`type ${type} `), checkedIn.indexOf('\n}', checkedIn.indexOf(`type ${type} `)));
     const field = (name: string) => block.slice(block.indexOf(`  ${name}(`), block.indexOf('): ', block.indexOf(`  ${name}(`)) + 24);
-    for (const arg of ['after: String\n', 'first: Int\n', 'name: String\n', 'orderBy: RelationOrder\n', 'targetType: EntityType\n', 'targetStatus: String\n', 'targetVersion: Int\n'])
+    for (const arg of [
+      'after: String\n',
+      'first: Int\n',
+      'name: String\n',
+      'orderBy: RelationOrder\n',
+      'targetType: EntityType\n',
+      'targetStatus: String\n',
+      'targetVersion: Int\n',
+    ])
       expect(field('relationsFrom')).toContain(arg);
-    for (const arg of ['after: String\n', 'first: Int\n', 'name: String\n', 'orderBy: RelationOrder\n', 'sourceType: EntityType\n', 'sourceStatus: String\n', 'sourceVersion: Int\n'])
+    for (const arg of [
+      'after: String\n',
+      'first: Int\n',
+      'name: String\n',
+      'orderBy: RelationOrder\n',
+      'sourceType: EntityType\n',
+      'sourceStatus: String\n',
+      'sourceVersion: Int\n',
+    ])
       expect(field('relationsTo')).toContain(arg);
     expect(block).toContain('relationNames(direction: RelationDirection): [RelationNameCount!]!');
   });

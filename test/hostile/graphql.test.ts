@@ -63,6 +63,17 @@ const OPERATIONS: { query: string; variables: string[] }[] = [
   },
   { query: 'query($id: ID!) { node(id: $id) { id } }', variables: ['id'] },
   { query: 'query($key: String!) { space(key: $key) { key name } user(key: $key) { accountId } }', variables: ['key'] },
+  {
+    query:
+      'query($query: String, $first: Int, $after: String) { users(query: $query, first: $first, after: $after) { totalCount nodes { accountId } pageInfo { endCursor } } }',
+    variables: ['query', 'first', 'after'],
+  },
+  {
+    query: `query($key: String!, $contentType: String, $status: String, $first: Int, $after: String) {
+      space(key: $key) { contents(type: $contentType, status: $status, first: $first, after: $after) { totalCount nodes { id title space { key } } } }
+      spaces(first: $first, after: $after) { totalCount nodes { key } pageInfo { endCursor } } }`,
+    variables: ['key', 'contentType', 'status', 'first', 'after'],
+  },
   { query: 'mutation($input: RelationInput!) { createRelation(input: $input) { __typename } }', variables: ['input'] },
   { query: 'mutation($input: RelationInput!) { deleteRelation(input: $input) { __typename } }', variables: ['input'] },
   { query: 'mutation($input: CreateContentInput!) { createContent(input: $input) { __typename } }', variables: ['input'] },
@@ -112,6 +123,9 @@ function variableValue(name: string): fc.Arbitrary<unknown> {
     targetVersion: fc.integer(),
     orderBy: fc.constantFrom('CREATED_ASC', 'CREATED_DESC'),
     direction: fc.constantFrom('FROM', 'TO'),
+    contentType: fc.constantFrom(...CONTENT_TYPES),
+    status: fc.constantFrom('current', 'any', 'draft', 'trashed', 'historical'),
+    query: hostileString,
     input: fc.dictionary(fc.constantFrom(...INPUT_FIELDS), fc.oneof(hostileJson, fc.record({ type: fc.constantFrom(...ENTITY_TYPES), key: hostileString })), {
       maxKeys: 6,
     }),

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/domain/errors.js';
 import {
+  CURSOR_KINDS,
   decodeCursor,
   DEFAULT_PAGE_SIZE,
   encodeCursor,
@@ -104,6 +105,28 @@ describe('cursors', () => {
     const error = refusal(() => decodeCursor(cursor, 'after'));
     expect(error.field).toBe('after');
     expect(error.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('each kind of list has its own cursors; relations keep theirs', () => {
+    expect(Buffer.from(encodeCursor(7), 'base64url').toString()).toBe('relation:7');
+    for (const kind of CURSOR_KINDS) {
+      expect(Buffer.from(encodeCursor(7, kind), 'base64url').toString()).toBe(`${kind}:7`);
+      expect(decodeCursor(encodeCursor(2_147_483_647, kind), 'after', kind)).toBe(2_147_483_647);
+    }
+    expect(endCursor({ rows: [{ id: 3 }], hasMore: false }, 'user')).toBe(encodeCursor(3, 'user'));
+  });
+
+  it.each([
+    ['a relation cursor for spaces', base64url('relation:1'), 'space'],
+    ['a legacy relation cursor for users', base64url('r1'), 'user'],
+    ['a space cursor for content', base64url('space:1'), 'content'],
+    ['a content cursor for relations', base64url('content:1'), 'relation'],
+    ['an unknown kind', base64url('page:1'), 'content'],
+    ['a kind without its colon', base64url('space1'), 'space'],
+    ['r with a colon', base64url('r:1'), 'relation'],
+  ] as const)('%s is refused', (_, cursor, kind) => {
+    expect(refusal(() => decodeCursor(cursor, 'after', kind)).field).toBe('after');
+    expect(refusal(() => pageArgs({ cursor, kind })).field).toBe('after');
   });
 
   it("a page's end cursor is its last row's, and null for an empty page", () => {

@@ -6,6 +6,7 @@ import './content.js';
 import './entity-ref.js';
 import './relation.js';
 import './traversal.js';
+import './browse.js';
 import './api-token.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -5,6 +5,7 @@ import type { Content, ContentVersion, Relation, Space, User } from '../generate
 import type { Viewer } from '../domain/access.js';
 import type { ContentSelector, EntityType } from '../domain/entities.js';
 import { columnsOf, rowReader, snake } from './row-columns.js';
+import { spaceViewable } from './space-access.js';
 
 export type RelationRow = Relation;
 export type End = 'source' | 'target';
@@ -59,10 +60,9 @@ export function endConditions(end: End, type: EntityType, viewer: Viewer, select
   return [...conditions, ...visibility(end, type, viewer)];
 }
 
+/** Users are visible to everyone; a space or content end as its (joined) space is (space-access.ts). */
 export function visibility(end: End, type: EntityType, viewer: Viewer): Prisma.Sql[] {
-  if (type === 'USER' || viewer.siteAdmin) return [];
-  const s = alias(end, 's');
-  return [Prisma.sql`(${s}.public OR EXISTS (SELECT 1 FROM space_members m WHERE m.space_id = ${s}.id AND m.user_id = ${viewer.id}))`];
+  return type === 'USER' ? [] : spaceViewable(`${end[0]}s`, viewer);
 }
 
 /** Private relations (favourites) are seen only by their source user and site admins. */

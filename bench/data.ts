@@ -1,7 +1,7 @@
 // The benchmark data set as SQL (generate_series, deterministic), run as-is on PostgreSQL and PGlite.
 import { createHash } from 'node:crypto';
 
-export const SEED_VERSION = 2;
+export const SEED_VERSION = 3;
 export const USERS = 3_000;
 export const SPACES = 300;
 export const CONTENT = 20_000;
@@ -21,6 +21,24 @@ export const POPULAR_CONTENT_ID = 7;
 export const PARENT_CONTENT_ID = 1;
 /** How many contents the parent is `related` to; about 1 in 8 sits in a private space the bench user cannot see. */
 export const RELATED_CHILDREN = 40;
+
+/**
+ * The nested walk (the `nested` shape): the bench user's favourites, each liked by fans, each fan watching pages.
+ * Its rows come after every other relation (ids and creation times), under names no other read shape walks from
+ * these anchors, so the other shapes read what they read before. The walk reads the newest likes and watches,
+ * which are these rows at every data size: 10k and 1M relations walk the same number of rows.
+ */
+export const NESTED = {
+  /** Favourite contents of the bench user: 6 of the 32 are hidden from it (5 in private spaces, 1 a draft). */
+  favourites: 32,
+  /** Users 2101..2200; none of them the bench user, the other user or the writer. */
+  firstFan: 2_101,
+  fans: 100,
+  /** Fans who like each favourite (more than the walk's 10, so a like that already existed leaves the page full). */
+  likersEach: 12,
+  /** Pages each fan watches (at least 6 visible to the bench user; the walk reads 5). */
+  watchesEach: 10,
+} as const;
 
 /** The accountId the seed gives user `id` (the same md5 as the SQL below). */
 export const accountIdOf = (id: number) => createHash('md5').update(`account${id}`).digest('hex');
@@ -106,9 +124,33 @@ export function seedStatements(relations: number): string[] {
      SELECT ${regular + popular} + j, 'related', 'CONTENT', ${PARENT_CONTENT_ID}, 'CONTENT', t, ${PARENT_CONTENT_ID}, t, 2 + j,
             now() - (${RELATED_CHILDREN} - j) * interval '1 second'
      FROM (SELECT j, 1 + (${PARENT_CONTENT_ID} + j * 397) % ${CONTENT} AS t FROM generate_series(1, ${RELATED_CHILDREN}) j) c`,
+    ...nestedWalkStatements(),
     ...['users', 'spaces', 'content', 'relations', 'api_tokens'].map(
       (t) => `SELECT setval(pg_get_serial_sequence('${t}', 'id'), GREATEST((SELECT max(id) FROM ${t}), 1))`,
     ),
     `SET session_replication_role = DEFAULT`,
+  ];
+}
+
+/**
+ * The nested walk's relations, after all the rows above (ids from the highest one + 1, created after them):
+ * the bench user's favourites, then the fans' likes of each favourite, then the fans' watches. A pair the crowd
+ * already holds (a like or watch of the same page) is skipped: the others keep the walk's pages full.
+ */
+function nestedWalkStatements(): string[] {
+  const { favourites, firstFan, fans, likersEach, watchesEach } = NESTED;
+  const rows = (select: string) => `INSERT INTO relations (id, name, source_type, source_id, target_type, target_id, source_user_id, target_content_id,
+                            created_by_id, created_at)
+     SELECT (SELECT max(id) FROM relations) + n, name, 'USER', u, 'CONTENT', t, u, t, u, now() + n * interval '1 millisecond'
+     FROM (SELECT row_number() OVER (ORDER BY k) AS n, name, u, t FROM (${select}) w) x
+     ON CONFLICT DO NOTHING`;
+  // The j-th favourite: never the popular page nor the parent (their shapes' lists stay as they were).
+  const favourite = `1 + (j * 509 + 11) % ${CONTENT}`;
+  return [
+    rows(`SELECT j AS k, 'favourite' AS name, ${BENCH_USER_ID} AS u, ${favourite} AS t FROM generate_series(1, ${favourites}) j`),
+    rows(`SELECT j * 100 + i AS k, 'likes' AS name, ${firstFan} + (j * 7 + i * 11) % ${fans} AS u, ${favourite} AS t
+          FROM generate_series(1, ${favourites}) j, generate_series(1, ${likersEach}) i`),
+    rows(`SELECT f * 100 + m AS k, 'watch' AS name, ${firstFan} + f AS u, 1 + (f * 613 + m * 2029 + 17) % ${CONTENT} AS t
+          FROM generate_series(0, ${fans - 1}) f, generate_series(1, ${watchesEach}) m`),
   ];
 }

@@ -1,7 +1,9 @@
 // The peers' side of each question: PostGraphile 5 (GraphQL over the peer schema) and the limit (bench/peers/limit.ts).
 import type { Fixtures } from './fixtures.js';
 import {
+  NESTED_PAGES,
   POSTGRAPHILE_FROM_QUERY,
+  POSTGRAPHILE_NESTED_QUERY,
   POSTGRAPHILE_ONE_QUERY,
   POSTGRAPHILE_PARENT_QUERY,
   POSTGRAPHILE_PUT,
@@ -9,11 +11,11 @@ import {
   POSTGRAPHILE_REMOVE,
   POSTGRAPHILE_TO_QUERY,
 } from './queries.js';
-import { expectPage, graphqlData, PAGE, type Json, type Target } from './targets.js';
+import { expectPage, graphqlData, PAGE, walkPaths, type Json, type Target, type Walk } from './targets.js';
 import type { WritePair } from './writes.js';
 
 /** Names the questions the peers answer, each with a key suffix (`postgraphileTo`, `limitTo` …). */
-export type Question = 'fromCurrent' | 'fromAccount' | 'toContent' | 'umbracoParent' | 'one' | 'putExisting' | 'putNew' | 'delete';
+export type Question = 'fromCurrent' | 'fromAccount' | 'toContent' | 'umbracoParent' | 'one' | 'nested' | 'putExisting' | 'putNew' | 'delete';
 
 const SUFFIX: Record<Question, string> = {
   fromCurrent: '',
@@ -21,12 +23,35 @@ const SUFFIX: Record<Question, string> = {
   toContent: 'To',
   umbracoParent: 'Parent',
   one: 'One',
+  nested: 'Nested',
   putExisting: 'PutExisting',
   putNew: 'PutNew',
   delete: 'Delete',
 };
 
 const targetIds = (nodes: Json[]) => nodes.map((n) => String(n.target.rowId));
+
+/** PostGraphile's answer to the nested walk (POSTGRAPHILE_NESTED_QUERY). */
+const graphileWalk = (f: Json): Walk => ({
+  id: f.target?.rowId,
+  title: f.target?.title,
+  spaceKey: f.target?.space?.key,
+  creator: f.createdBy,
+  likers: f.target?.likes?.nodes,
+  liker: (l) => ({ accountId: l.source?.accountId, creator: l.createdBy, watches: l.source?.watches?.nodes }),
+  watch: (w) => ({ id: w.target?.rowId, title: w.target?.title, spaceKey: w.target?.space?.key, creator: w.createdBy }),
+});
+
+/** The limit's answer to the nested walk (GET /nested). */
+const limitWalk = (f: Json): Walk => ({
+  id: f.target?.id,
+  title: f.target?.title,
+  spaceKey: f.target?.space?.key,
+  creator: f.createdBy,
+  likers: f.likes,
+  liker: (l) => ({ accountId: l.source?.accountId, creator: l.createdBy, watches: l.watches }),
+  watch: (w) => ({ id: w.target?.id, title: w.target?.title, spaceKey: w.target?.space?.key, creator: w.createdBy }),
+});
 
 interface PeerRequest {
   /** Everything but the viewer. */
@@ -62,6 +87,12 @@ function graphileRead(question: Question, f: Fixtures): { query: string } & Peer
         variables: { account: f.otherAccountId, content: f.oneContentId, first: 1 },
         check: (d) => targetIds(expectPage(d.allRelations?.nodes, 'PostGraphile', 1)),
       };
+    case 'nested':
+      return {
+        query: POSTGRAPHILE_NESTED_QUERY,
+        variables: { ...NESTED_PAGES },
+        check: (d) => walkPaths(d.allRelations?.nodes, graphileWalk, 'PostGraphile nested'),
+      };
     default:
       throw new Error(`${question} is not a read`);
   }
@@ -73,6 +104,7 @@ const LABELS: Record<Question, string> = {
   toContent: 'likers of a content',
   umbracoParent: 'relations from a content',
   one: 'one relation',
+  nested: 'nested walk: favourites → likers → watches',
   putExisting: 'PUT of an existing relation',
   putNew: 'PUT of a new relation',
   delete: 'DELETE of an existing relation',
@@ -148,6 +180,12 @@ export function limitTarget(base: string, viewer: number, question: Question, f:
       return get(`/parent?viewer=${viewer}&content=${f.parentContentId}`, (json) => results(json, null).map((r) => String(r.target_id)));
     case 'one':
       return get(`/one?viewer=${viewer}&name=likes&account=${f.otherAccountId}&content=${f.oneContentId}`, (json) => [String((json as Json).target.id)]);
+    case 'nested': {
+      const { favourites, likers, watches } = NESTED_PAGES;
+      return get(`/nested?viewer=${viewer}&favourites=${favourites}&likers=${likers}&watches=${watches}`, (json) =>
+        walkPaths((json as Json)?.results, limitWalk, 'the limit, nested'),
+      );
+    }
     default:
       throw new Error(`${question} needs its write pairs`);
   }

@@ -39,6 +39,40 @@ export const GRAPHQL_TO_QUERY = `query LikedBy($content: String!, $first: Int!) 
   }
 }`;
 
+/** The page sizes of the nested walk's three levels. */
+export const NESTED_PAGES = { favourites: 25, likers: 10, watches: 5 } as const;
+
+const NESTED_CONTENT = 'id title space { key name }';
+const NESTED_CREATOR = `relationData { createdBy { ${USER_FIELDS} } }`;
+
+/**
+ * From the bench user: its favourites, each target's likers, each liker's watches, with the ends' titles, spaces
+ * and creators. Likers and watches newest first: the seed's nested-walk rows (bench/data.ts) at every data size.
+ */
+export const GRAPHQL_NESTED_QUERY = `query Nested($favourites: Int!, $likers: Int!, $watches: Int!) {
+  me {
+    relationsFrom(name: "favourite", first: $favourites) {
+      nodes {
+        id
+        ${NESTED_CREATOR}
+        target { ... on Content { ${NESTED_CONTENT}
+          relationsTo(name: "likes", sourceType: USER, first: $likers, orderBy: CREATED_DESC) {
+            nodes {
+              id
+              ${NESTED_CREATOR}
+              source { ... on User { accountId displayName
+                relationsFrom(name: "watch", first: $watches, orderBy: CREATED_DESC) {
+                  nodes { id ${NESTED_CREATOR} target { ... on Content { ${NESTED_CONTENT} } } }
+                }
+              } }
+            }
+          }
+        } }
+      }
+    }
+  }
+}`;
+
 const PG_CONTENT_END = 'target: contentByTargetContentId { rowId type status title version space: spaceBySpaceId { rowId key name } }';
 const PG_CREATOR = `createdBy: userByCreatedById { ${USER_FIELDS} }`;
 const page = (condition: string, nodes: string) => `allRelations(condition: { ${condition} }, orderBy: PRIMARY_KEY_ASC, first: $first) {
@@ -65,6 +99,35 @@ export const POSTGRAPHILE_PARENT_QUERY = `query Children($viewer: Int!, $content
 
 export const POSTGRAPHILE_ONE_QUERY = `query One($viewer: Int!, $account: String!, $content: Int!, $first: Int!) {
   ${page('name: "likes", sourceAccountId: $account, targetContentId: $content, visibleTo: $viewer', `rowId createdAt ${PG_CONTENT_END} ${PG_CREATOR}`)}
+}`;
+
+const PG_NESTED_CONTENT = 'rowId title space: spaceBySpaceId { key name }';
+
+/**
+ * The nested walk through PostGraphile's relation fields: content → its relations, user → its relations. The
+ * favourites are the viewer's own (a private name), every like comes from a user, watches only of what the
+ * viewer may view (visibleTo: current and visible, as ours).
+ */
+export const POSTGRAPHILE_NESTED_QUERY = `query Nested($viewer: Int!, $favourites: Int!, $likers: Int!, $watches: Int!) {
+  allRelations(condition: { sourceUserId: $viewer, name: "favourite", visibleTo: $viewer }, orderBy: PRIMARY_KEY_ASC, first: $favourites) {
+    nodes {
+      rowId
+      ${PG_CREATOR}
+      target: contentByTargetContentId { ${PG_NESTED_CONTENT}
+        likes: relationsByTargetContentId(condition: { name: "likes" }, orderBy: PRIMARY_KEY_DESC, first: $likers) {
+          nodes {
+            rowId
+            ${PG_CREATOR}
+            source: userBySourceUserId { accountId displayName
+              watches: relationsBySourceUserId(condition: { name: "watch", visibleTo: $viewer }, orderBy: PRIMARY_KEY_DESC, first: $watches) {
+                nodes { rowId ${PG_CREATOR} target: contentByTargetContentId { ${PG_NESTED_CONTENT} } }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
 }`;
 
 export const POSTGRAPHILE_PUT = `mutation Put($viewer: Int!, $name: String!, $account: String!, $content: Int!) {

@@ -2,7 +2,7 @@
 // and, for writes, how the table is prepared before a load and audited after it.
 import type { Fixtures } from './fixtures.js';
 import { limitTarget, postgraphileTarget, type Question } from './peer-targets.js';
-import { ourGraphql, ourReads, ourRest, ourWrite, type Server, type Target } from './targets.js';
+import { ourGraphql, ourNested, ourReads, ourRest, ourWrite, type Server, type Target } from './targets.js';
 import type { WriteKind, WritePool, Writes, WriteTable } from './writes.js';
 
 export type { Question } from './peer-targets.js';
@@ -25,6 +25,7 @@ export const OUR_KEYS: Record<Question, string[]> = {
   toContent: ['graphqlTo', 'restTo'],
   umbracoParent: ['umbracoParent'],
   one: ['restOne'],
+  nested: ['graphqlNested'],
   putExisting: ['putExisting'],
   putNew: ['putNew'],
   delete: ['delete'],
@@ -76,6 +77,7 @@ export function ourReadTargets(base: string, v: Viewer, first?: number): Record<
   return {
     graphql: ourGraphql(base, v.token, { first }),
     rest: ourRest(base, v.email, v.token, { size: first }),
+    graphqlNested: ourNested(base, v.token),
     ...ourReads(base, v.email, v.token, v.fixtures, first),
   };
 }

@@ -1,5 +1,5 @@
 // What each server is asked, and how its answer is checked. Our targets here; the peers' in peer-targets.ts.
-import { GRAPHQL_FROM_QUERY, GRAPHQL_QUERY, GRAPHQL_TO_QUERY } from './queries.js';
+import { GRAPHQL_FROM_QUERY, GRAPHQL_NESTED_QUERY, GRAPHQL_QUERY, GRAPHQL_TO_QUERY, NESTED_PAGES } from './queries.js';
 import type { Fixtures } from './fixtures.js';
 import type { WritePair } from './writes.js';
 
@@ -75,6 +75,76 @@ function fromResults(results: Json[], what: string): string[] {
     if (!r.target?.space?.key || !r.relationData?.createdBy?.accountId) throw new Error(`${what}: a result lacks target.space or relationData.createdBy`);
     return String(r.target.id);
   });
+}
+
+/** A content end of the nested walk, and the relation's creator, as any server's answer is read. */
+interface WalkContent {
+  id: unknown;
+  title?: unknown;
+  spaceKey?: unknown;
+  creator?: Json | null;
+}
+
+/** The nested walk, read out of a server's answer into one form: favourites → likers → watches. */
+export interface Walk extends WalkContent {
+  likers: unknown;
+  /** Each liker: its accountId, the like's creator, and its watches. */
+  liker(l: Json): { accountId?: unknown; creator?: Json | null; watches: unknown };
+  watch(w: Json): WalkContent;
+}
+
+/**
+ * Checks the nested walk (every page full, every end with its title, space and creator) and returns it as
+ * paths, `favourite`, `favourite<liker`, `favourite<liker>watched`, in the answer's order: what every server
+ * must agree on.
+ */
+export function walkPaths(favourites: unknown, read: (f: Json) => Walk, what: string): string[] {
+  const content = (c: WalkContent, level: string) => {
+    if (c.id == null || !c.title || !c.spaceKey || !c.creator?.accountId) throw new Error(`${what}: a ${level} lacks its title, space or creator`);
+    return String(c.id);
+  };
+  const paths: string[] = [];
+  for (const f of expectPage<Json>(favourites, `${what} (favourites)`, NESTED_PAGES.favourites)) {
+    const walk = read(f);
+    const fav = content(walk, 'favourite');
+    paths.push(fav);
+    for (const l of expectPage<Json>(walk.likers, `${what} (likers of ${fav})`, NESTED_PAGES.likers)) {
+      const liker = walk.liker(l);
+      if (!liker.accountId || !liker.creator?.accountId) throw new Error(`${what}: a liker of ${fav} lacks its accountId or creator`);
+      const path = `${fav}<${String(liker.accountId)}`;
+      paths.push(path);
+      for (const w of expectPage<Json>(liker.watches, `${what} (watches of ${String(liker.accountId)})`, NESTED_PAGES.watches)) {
+        paths.push(`${path}>${content(walk.watch(w), 'watched page')}`);
+      }
+    }
+  }
+  return paths;
+}
+
+/** Our answer to the nested walk (GRAPHQL_NESTED_QUERY). */
+const ourWalk = (f: Json): Walk => ({
+  id: f.target?.id,
+  title: f.target?.title,
+  spaceKey: f.target?.space?.key,
+  creator: f.relationData?.createdBy,
+  likers: f.target?.relationsTo?.nodes,
+  liker: (l) => ({ accountId: l.source?.accountId, creator: l.relationData?.createdBy, watches: l.source?.relationsFrom?.nodes }),
+  watch: (w) => ({ id: w.target?.id, title: w.target?.title, spaceKey: w.target?.space?.key, creator: w.relationData?.createdBy }),
+});
+
+/** The nested walk from the bench user (`me`): favourites → each target's likers → each liker's watches. */
+export function ourNested(base: string, token: string): Target {
+  return {
+    key: 'graphqlNested',
+    label: 'GraphQL nested walk: favourites → likers → watches',
+    server: 'ours',
+    url: `${base}/graphql`,
+    method: 'POST',
+    headers: bearer(token),
+    body: JSON.stringify({ query: GRAPHQL_NESTED_QUERY, variables: NESTED_PAGES }),
+    status: 200,
+    check: (json) => walkPaths(graphqlData(json, 'graphqlNested').me?.relationsFrom?.nodes, ourWalk, 'graphqlNested'),
+  };
 }
 
 export function ourGraphql(base: string, token: string, { after, first = PAGE }: { after?: string; first?: number } = {}): Target {

@@ -87,3 +87,39 @@ export const DELETE = `
   DELETE FROM relations r USING users a
   WHERE a.account_id = $2 AND a.id = $4 AND r.name = $1 AND r.source_type = 'USER' AND r.source_id = a.id
     AND r.source_version = 0 AND r.target_type = 'CONTENT' AND r.target_id = $3 AND r.target_version = 0`;
+
+// The nested walk, one statement per level (the parents of a level as one array, a page per parent).
+
+/** The viewer's own favourites it may view: $1 viewer, $2 limit. */
+export const NESTED_FAVOURITES = `
+  SELECT r.id, r.created_at, ${contentEnd}, ${creator}
+  FROM relations r
+  JOIN content c ON c.id = r.target_content_id
+  JOIN spaces s ON s.id = c.space_id
+  LEFT JOIN users cu ON cu.id = r.created_by_id
+  WHERE r.name = 'favourite' AND r.source_type = 'USER' AND r.source_id = $1 AND r.source_version = 0
+    AND r.target_type = 'CONTENT' AND r.target_version = 0 AND c.status = 'current' AND ${visible('s', '$1')}
+  ORDER BY r.id LIMIT $2`;
+
+/** The newest likers of each content (contents the previous level showed the viewer): $1 content ids, $2 limit per content. */
+export const NESTED_LIKERS = `
+  SELECT a.id AS parent, x.* FROM unnest($1::int[]) AS a(id) CROSS JOIN LATERAL (
+    SELECT r.id, r.created_at, su.id AS source_id, su.account_id, su.username, su.display_name, su.email, ${creator}
+    FROM relations r
+    JOIN users su ON su.id = r.source_id
+    LEFT JOIN users cu ON cu.id = r.created_by_id
+    WHERE r.name = 'likes' AND r.target_type = 'CONTENT' AND r.target_id = a.id AND r.target_version = 0
+      AND r.source_type = 'USER' AND r.source_version = 0
+    ORDER BY r.id DESC LIMIT $2) x`;
+
+/** The newest watches of each user that the viewer may view: $1 user ids, $2 viewer, $3 limit per user. */
+export const NESTED_WATCHES = `
+  SELECT a.id AS parent, x.* FROM unnest($1::int[]) AS a(id) CROSS JOIN LATERAL (
+    SELECT r.id, r.created_at, ${contentEnd}, ${creator}
+    FROM relations r
+    JOIN content c ON c.id = r.target_content_id
+    JOIN spaces s ON s.id = c.space_id
+    LEFT JOIN users cu ON cu.id = r.created_by_id
+    WHERE r.name = 'watch' AND r.source_type = 'USER' AND r.source_id = a.id AND r.source_version = 0
+      AND r.target_type = 'CONTENT' AND r.target_version = 0 AND c.status = 'current' AND ${visible('s', '$2')}
+    ORDER BY r.id DESC LIMIT $3) x`;

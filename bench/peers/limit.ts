@@ -5,6 +5,8 @@
 //   GET    /to?viewer=&content=&first=            users who like a content
 //   GET    /parent?viewer=&content=               relations from a content to contents (Umbraco)
 //   GET    /one?viewer=&name=&account=&content=   one relation
+//   GET    /nested?viewer=&favourites=&likers=&watches=   the viewer's favourites → their likers → their watches
+//                                                  (one statement per level)
 //   PUT    /relation?viewer=&name=&account=&content=
 //   DELETE /relation?viewer=&name=&account=&content=
 import { createServer } from 'node:http';
@@ -40,6 +42,32 @@ const withSource = (r: Row) => ({
   createdBy: creator(r),
 });
 
+/** Rows of a per-parent statement, grouped by their `parent` column. */
+function byParent(rows: Row[]): Map<number, Row[]> {
+  const groups = new Map<number, Row[]>();
+  for (const row of rows) {
+    const group = groups.get(row.parent);
+    if (group) group.push(row);
+    else groups.set(row.parent, [row]);
+  }
+  return groups;
+}
+
+/** The nested walk: the statement of each level takes the previous level's ends as one array. */
+async function nested(viewer: number, favourites: number, likers: number, watches: number) {
+  const level1 = await run('NESTED_FAVOURITES', [viewer, favourites]);
+  const likes = byParent(await run('NESTED_LIKERS', [level1.map((r) => r.content_id), likers]));
+  const users = [...new Set([...likes.values()].flat().map((r) => r.source_id))];
+  const watched = byParent(await run('NESTED_WATCHES', [users, viewer, watches]));
+  return level1.map((f) => ({
+    ...withContent(f),
+    likes: (likes.get(f.content_id) ?? []).map((l) => ({
+      ...withSource(l),
+      watches: (watched.get(l.source_id) ?? []).map(withContent),
+    })),
+  }));
+}
+
 class BadRequest extends Error {}
 
 function int(url: URL, name: string, fallback?: number): number {
@@ -67,6 +95,10 @@ async function answer(method: string, url: URL): Promise<[number, unknown]> {
       return [200, { results: (await run('TO_CONTENT', ['likes', int(url, 'content'), int(url, 'viewer'), int(url, 'after', 0), first()])).map(withSource) }];
     case 'GET /parent':
       return [200, { results: await run('PARENT', [int(url, 'content'), int(url, 'viewer')]) }];
+    case 'GET /nested': {
+      const page = (name: string, fallback: number) => Math.min(int(url, name, fallback), 200);
+      return [200, { results: await nested(int(url, 'viewer'), page('favourites', 25), page('likers', 10), page('watches', 5)) }];
+    }
     case 'GET /one': {
       const [row] = await run('ONE', [text(url, 'name'), text(url, 'account'), int(url, 'content'), int(url, 'viewer')]);
       return row ? [200, withContent(row)] : [404, { message: 'not found' }];

@@ -3,6 +3,7 @@ import type { Content, ContentVersion, Space } from '../../generated/prisma/clie
 import { contentAsShown, type ContentView } from '../../domain/content-view.js';
 import { createContent, getContent, purgeContent, trashContent, updateContent } from '../../services/content.js';
 import { resultOf } from './errors.js';
+import { mapLoaded } from '../../loaders.js';
 import { SpaceRef } from './space.js';
 import { UserRef } from './user.js';
 
@@ -12,7 +13,7 @@ const VersionRef = builder.objectRef<ContentVersion>('Version').implement({
   fields: (t) => ({
     number: t.exposeInt('number'),
     when: t.expose('when', { type: 'DateTime' }),
-    by: t.field({ type: UserRef, nullable: true, resolve: (v, _, ctx) => (v.byId === null ? null : ctx.loaders.users.load(v.byId)) }),
+    by: t.field({ type: UserRef, nullable: true, resolve: (v, _, ctx) => (v.byId === null ? null : ctx.loaders.users.get(v.byId)) }),
     message: t.exposeString('message'),
     minorEdit: t.exposeBoolean('minorEdit'),
   }),
@@ -25,22 +26,26 @@ ContentRef.implement({
     type: t.string({ description: 'page, blogpost, comment, attachment, whiteboard, database, embed or folder', resolve: (v) => v.content.type }),
     status: t.string({ description: 'current, draft, trashed or archived', resolve: (v) => contentAsShown(v).status }),
     title: t.string({ resolve: (v) => contentAsShown(v).title }),
-    space: t.field({ type: SpaceRef, resolve: async (v, _, ctx) => (await ctx.loaders.spaces.load(v.content.spaceId)) as Space }),
+    space: t.field({ type: SpaceRef, resolve: (v, _, ctx) => ctx.loaders.spaces.get(v.content.spaceId) as Space | Promise<Space> }),
     version: t.field({
       type: VersionRef,
-      resolve: async ({ content, pinned }, _, ctx) =>
+      resolve: ({ content, pinned }, _, ctx) =>
         pinned ??
-        (await ctx.loaders.contentVersions.load(`${content.id}:${content.version}`)) ?? {
-          // Purged content keeps no versions: describe the last one from the row itself.
-          contentId: content.id,
-          number: content.version,
-          title: content.title,
-          status: content.status,
-          message: '',
-          minorEdit: false,
-          byId: null,
-          when: content.updatedAt,
-        },
+        mapLoaded(
+          ctx.loaders.contentVersions.get(`${content.id}:${content.version}`),
+          (latest) =>
+            latest ?? {
+              // Purged content keeps no versions: describe the last one from the row itself.
+              contentId: content.id,
+              number: content.version,
+              title: content.title,
+              status: content.status,
+              message: '',
+              minorEdit: false,
+              byId: null,
+              when: content.updatedAt,
+            },
+        ),
     }),
   }),
 });

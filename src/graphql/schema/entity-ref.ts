@@ -4,6 +4,7 @@ import type { Ctx } from '../../context.js';
 import type { Space, User } from '../../generated/prisma/client.js';
 import { ENTITY_TYPES, type EntityType } from '../../domain/entities.js';
 import type { ContentView } from '../../domain/content-view.js';
+import { mapLoaded } from '../../loaders.js';
 import { ContentRef } from './content.js';
 import { SpaceRef } from './space.js';
 import { UserRef } from './user.js';
@@ -27,16 +28,19 @@ export const RelationEntity = builder.unionType('RelationEntity', {
   resolveType: (value) => ('content' in value ? 'Content' : 'accountId' in value ? 'User' : 'Space'),
 });
 
-/** One end of a stored relation, through the request's loaders (a pinned content end shows that version). */
-export async function loadEnd(ctx: Ctx, type: EntityType, id: number, version: number): Promise<EntityValue> {
-  const found =
-    type === 'USER'
-      ? await ctx.loaders.users.load(id)
-      : type === 'SPACE'
-        ? await ctx.loaders.spaces.load(id)
-        : await Promise.all([ctx.loaders.contents.load(id), version ? ctx.loaders.contentVersions.load(`${id}:${version}`) : null]).then(
-            ([content, pinned]) => content && { content, pinned },
-          );
+/** One end of a stored relation, through the request's loaders (a pinned content end shows that version); at once when they hold it. */
+export function loadEnd(ctx: Ctx, type: EntityType, id: number, version: number): EntityValue | Promise<EntityValue> {
+  if (type === 'USER') return mapLoaded(ctx.loaders.users.get(id), (user) => present(user, type, id));
+  if (type === 'SPACE') return mapLoaded(ctx.loaders.spaces.get(id), (space) => present(space, type, id));
+  const content = ctx.loaders.contents.get(id);
+  const pinned = version ? ctx.loaders.contentVersions.get(`${id}:${version}`) : null;
+  if (content instanceof Promise || pinned instanceof Promise) {
+    return Promise.all([content, pinned]).then(([c, p]) => present(c && { content: c, pinned: p }, type, id));
+  }
+  return present(content && { content, pinned }, type, id);
+}
+
+function present<T>(found: T | null, type: EntityType, id: number): T {
   // The foreign keys cascade, so a stored end always exists; this guards a delete racing the read.
   if (!found) throw new Error(`The ${type.toLowerCase()} ${id} of a relation no longer exists`);
   return found;

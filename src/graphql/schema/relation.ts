@@ -23,7 +23,7 @@ const RelationData = builder.objectRef<RelationRow>('RelationData').implement({
     createdBy: t.field({
       type: UserRef,
       nullable: true,
-      resolve: (r, _, ctx) => (r.createdById === null ? null : ctx.loaders.users.load(r.createdById)),
+      resolve: (r, _, ctx) => (r.createdById === null ? null : ctx.loaders.users.get(r.createdById)),
     }),
     createdDate: t.expose('createdAt', { type: 'DateTime' }),
     friendlyCreatedDate: t.string({ description: 'Relative to now, e.g. "2 minutes ago"', resolve: (r) => friendlyDate(r.createdAt) }),

@@ -78,6 +78,11 @@ export function privacyAcrossNames(names: string[], viewer: Viewer): Prisma.Sql[
 }
 
 export function anchorConditions(end: End, type: EntityType, id: number, version: number): Prisma.Sql[] {
+  return anchorConditionsAt(end, type, Prisma.sql`${id}`, version);
+}
+
+/** As anchorConditions, with the anchor's id an SQL expression (a column of the row that resolved it in the same statement). */
+export function anchorConditionsAt(end: End, type: EntityType, id: Prisma.Sql, version: number): Prisma.Sql[] {
   return [Prisma.sql`${col(end, 'type')} = ${entityType(type)}`, Prisma.sql`${col(end, 'id')} = ${id}`, Prisma.sql`${col(end, 'version')} = ${version}`];
 }
 
@@ -112,10 +117,10 @@ export function upsertStatement(name: string, source: EndValues, target: EndValu
 // Page rows leave out the six typed end columns (source_user_id …): a CHECK constraint keeps them equal to
 // type + id, so the reader derives them. Fewer columns is less for pg to decode, 26 rows per page.
 const PAGE_FIELDS = ['id', 'name', 'sourceType', 'sourceId', 'sourceVersion', 'targetType', 'targetId', 'targetVersion', 'createdById', 'createdAt', 'comment'] as const;
-const PAGE_COLUMNS = Prisma.raw(PAGE_FIELDS.map((f) => (snake(f) === f ? `r.${f}` : `r.${snake(f)} AS "${f}"`)).join(', '));
+export const PAGE_COLUMNS = Prisma.raw(PAGE_FIELDS.map((f) => (snake(f) === f ? `r.${f}` : `r.${snake(f)} AS "${f}"`)).join(', '));
 
-/** Reads the relation of a `withEnds` row, with its typed end columns derived from type and id. */
-function relationReader(columns: string[]): (row: unknown[]) => RelationRow {
+/** Reads the relation of a row holding PAGE_COLUMNS (a `withEnds` row, say), with its typed end columns derived from type and id. */
+export function relationReader(columns: string[]): (row: unknown[]) => RelationRow {
   const at = Object.fromEntries(PAGE_FIELDS.map((f) => [f, columns.indexOf(f)])) as Record<(typeof PAGE_FIELDS)[number], number>;
   if (Object.values(at).some((i) => i < 0)) throw new Error('missing relation columns in the page');
   return (row) => {

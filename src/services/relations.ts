@@ -18,6 +18,8 @@ import {
   PAGE_COLUMNS,
   RELATION_COLUMNS,
   endsReader,
+  readRelationById,
+  relationById,
   relationReader,
   upsertStatement,
   where,
@@ -275,11 +277,23 @@ async function mayView(ctx: Ctx, row: RelationRow): Promise<boolean> {
   return true;
 }
 
-/** A relation by its id, or null when it does not exist or the viewer may not see it. */
+/**
+ * A relation by its id, or null when it does not exist or the viewer may not see it. One statement reads it with
+ * both ends and the viewer's membership in their spaces (relationById); mayView then decides from the primed loaders.
+ */
 export async function findRelationById({ ctx, id }: { ctx: Ctx; id: number }): Promise<RelationRow | null> {
   if (!Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) return null;
-  const row = await ctx.prisma.relation.findUnique({ where: { id } });
-  return row && (await mayView(ctx, row)) ? row : null;
+  const { columns, rows } = await ctx.db.readRows(relationById(id, ctx.viewer.id));
+  if (rows.length === 0) return null;
+  const { relation, ends } = readRelationById(columns, rows[0]);
+  for (const user of ends.users) ctx.loaders.users.prime(user.id, user);
+  for (const content of ends.contents) ctx.loaders.contents.prime(content.id, content);
+  for (const { space, level } of ends.spaces) {
+    ctx.loaders.spaces.prime(space.id, space);
+    ctx.loaders.memberLevels.prime(space.id, level);
+  }
+  for (const version of ends.versions) ctx.loaders.contentVersions.prime(version.key, version.row);
+  return (await mayView(ctx, relation)) ? relation : null;
 }
 
 /** Deletes a relation by id, returning it; null when there is none the viewer may see. */

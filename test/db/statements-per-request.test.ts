@@ -216,6 +216,22 @@ describe('statements per read, whatever the key form: the token, then one statem
     expect(statements).toBe(2);
   });
 
+  test('a relation by id (GraphQL node, Umbraco GET): the relation with both ends, their spaces and the versions shown in one statement', async () => {
+    const made = await t.request('/umbraco/relation', {
+      method: 'POST',
+      token: member.token,
+      json: { parentId: Number(page), childId: Number(edited), relationTypeAlias: 'byid' },
+    });
+    const { _id: id } = (await made.json()) as { _id: number };
+    const globalId = Buffer.from(`Relation:${id}`).toString('base64');
+    const query = `query($id: ID!) { node(id: $id) { ... on Relation { name source { ${END} } target { ${END} } relationData { createdBy { displayName } } } } }`;
+    const { body, statements } = await graphqlCounted(query, { id: globalId });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.node).toMatchObject({ name: 'byid', target: { title: 'Edited page, again', version: { number: 2 } } });
+    expect(statements).toBe(2);
+    expect(await counted(() => t.request(`/umbraco/relation/${id}`, { token: member.token }))).toEqual({ status: 200, statements: 2 });
+  });
+
   test('a missing or invisible anchor: the same not-found, still in one statement after the token', async () => {
     const { body, statements } = await graphqlCounted(FROM.replace('COUNT', ''), {
       name: 'likes',

@@ -52,18 +52,6 @@ async function resolveAnchor(ctx: Ctx, ref: EntityRef, end: End): Promise<Resolv
   return resolveEntity(ctx, ref, end);
 }
 
-function identity(name: string, source: ResolvedEntity, target: ResolvedEntity) {
-  return {
-    name,
-    sourceType: source.type,
-    sourceId: source.id,
-    sourceVersion: pinnedVersion(source),
-    targetType: target.type,
-    targetId: target.id,
-    targetVersion: pinnedVersion(target),
-  };
-}
-
 /** Site admins, and the user a relation starts from, own it: only they create or delete it, and only they see a private one. */
 function isOwner(ctx: Ctx, source: { type: EntityType; id: number }): boolean {
   return ctx.viewer.siteAdmin || (source.type === 'USER' && source.id === ctx.viewer.id);
@@ -134,7 +122,12 @@ async function assertMayDelete(ctx: Ctx, name: string, source: { type: EntityTyp
 export async function deleteRelation({ ctx, ...input }: { ctx: Ctx } & RelationKey): Promise<{ deleted: boolean }> {
   const { name, source, target } = await resolveEnds(ctx, input);
   await assertMayDelete(ctx, name, source, governingSpace(target));
-  const { count } = await ctx.prisma.relation.deleteMany({ where: identity(name, source, target) });
+  const count = await ctx.prisma.$executeRaw(
+    Prisma.sql`DELETE FROM relations r WHERE r.name = ${name} AND ${where([
+      ...anchorConditionsAt('source', source.type, Prisma.sql`${source.id}`, pinnedVersion(source)),
+      ...anchorConditionsAt('target', target.type, Prisma.sql`${target.id}`, pinnedVersion(target)),
+    ])}`,
+  );
   // A space admin may delete a private relation they may not see: the answer must not tell whether it existed.
   const visible = !isPrivateName(name) || isOwner(ctx, source);
   return { deleted: visible && count > 0 };
@@ -296,12 +289,15 @@ export async function findRelationById({ ctx, id }: { ctx: Ctx; id: number }): P
   return (await mayView(ctx, relation)) ? relation : null;
 }
 
-/** Deletes a relation by id, returning it; null when there is none the viewer may see. */
-export async function deleteRelationById({ ctx, id }: { ctx: Ctx; id: number }): Promise<RelationRow | null> {
+/**
+ * Deletes a relation by id, returning it; null when there is none the viewer may see, or `accept` (a face's
+ * own restriction, say to content relations) refuses it. Two statements: the read (findRelationById), the delete.
+ */
+export async function deleteRelationById({ ctx, id, accept }: { ctx: Ctx; id: number; accept?: (row: RelationRow) => boolean }): Promise<RelationRow | null> {
   const row = await findRelationById({ ctx, id });
-  if (!row) return null;
+  if (!row || (accept && !accept(row))) return null;
   await assertMayDelete(ctx, row.name, { type: row.sourceType, id: row.sourceId }, await spaceOfEnd(ctx, row.targetType, row.targetId));
-  const { count } = await ctx.prisma.relation.deleteMany({ where: { id } });
+  const count = await ctx.prisma.$executeRaw(Prisma.sql`DELETE FROM relations WHERE id = ${id}`);
   return count > 0 ? row : null;
 }
 

@@ -230,6 +230,9 @@ describe('statements per read, whatever the key form: the token, then one statem
     expect(body.data.node).toMatchObject({ name: 'byid', target: { title: 'Edited page, again', version: { number: 2 } } });
     expect(statements).toBe(2);
     expect(await counted(() => t.request(`/umbraco/relation/${id}`, { token: member.token }))).toEqual({ status: 200, statements: 2 });
+    // A delete by id: token, the relation read and checked once, the delete.
+    expect(await counted(() => t.request(`/umbraco/relation/${id}`, { method: 'DELETE', token: member.token }))).toEqual({ status: 200, statements: 3 });
+    expect(await counted(() => t.request(`/umbraco/relation/${id}`, { method: 'DELETE', token: member.token }))).toEqual({ status: 404, statements: 2 });
   });
 
   test('a missing or invisible anchor: the same not-found, still in one statement after the token', async () => {

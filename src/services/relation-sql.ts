@@ -228,10 +228,12 @@ const BY_ID = {
 export function relationById(id: number, viewerId: number): Prisma.Sql {
   const ends = (['source', 'target'] as const).map((end) => {
     const { u, c, s, m, v, vu } = BY_ID[end];
+    // Each a lateral lookup by primary key (LIMIT 1 keeps it one): a plain join let the generic plan merge-join
+    // the content table in key order, which was cheap only while few relations started from content.
     return Prisma.sql`${Prisma.raw(`
-      LEFT JOIN users ${u} ON ${u}.id = r.${end}_user_id
-      LEFT JOIN content ${c} ON ${c}.id = r.${end}_content_id
-      LEFT JOIN spaces ${s} ON ${s}.id = COALESCE(r.${end}_space_id, ${c}.space_id)`)}
+      LEFT JOIN LATERAL (SELECT * FROM users WHERE id = r.${end}_user_id LIMIT 1) ${u} ON true
+      LEFT JOIN LATERAL (SELECT * FROM content WHERE id = r.${end}_content_id LIMIT 1) ${c} ON true
+      LEFT JOIN LATERAL (SELECT * FROM spaces WHERE id = COALESCE(r.${end}_space_id, ${c}.space_id) LIMIT 1) ${s} ON true`)}
       LEFT JOIN space_members ${Prisma.raw(m)} ON ${Prisma.raw(`${m}.space_id = ${s}.id AND ${m}.user_id`)} = ${viewerId}
       ${Prisma.raw(`LEFT JOIN content_versions ${v} ON ${v}.content_id = ${c}.id
         AND ${v}.number = CASE WHEN r.${end}_version > 0 THEN r.${end}_version ELSE ${c}.version END

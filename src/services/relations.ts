@@ -10,6 +10,7 @@ import { viewerHas } from './space-access.js';
 import { isForeignKeyViolation, violatedForeignKey } from '../db/errors.js';
 import { listSize, pageOf, pageOffset, pageSize, type Page } from './paging.js';
 import {
+  anchorConditions,
   anchorConditionsAt,
   endConditions,
   endJoins,
@@ -124,8 +125,8 @@ export async function deleteRelation({ ctx, ...input }: { ctx: Ctx } & RelationK
   await assertMayDelete(ctx, name, source, governingSpace(target));
   const count = await ctx.prisma.$executeRaw(
     Prisma.sql`DELETE FROM relations r WHERE r.name = ${name} AND ${where([
-      ...anchorConditionsAt('source', source.type, Prisma.sql`${source.id}`, pinnedVersion(source)),
-      ...anchorConditionsAt('target', target.type, Prisma.sql`${target.id}`, pinnedVersion(target)),
+      ...anchorConditions('source', source.type, source.id, pinnedVersion(source)),
+      ...anchorConditions('target', target.type, target.id, pinnedVersion(target)),
     ])}`,
   );
   // A space admin may delete a private relation they may not see: the answer must not tell whether it existed.

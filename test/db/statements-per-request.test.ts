@@ -61,12 +61,13 @@ const relationPath = (name: string, user: string, content: string) => `/rest/api
 
 describe('statements per request', () => {
   test('a Confluence PUT of a relation from a user named by account id: token, ends, upsert', async () => {
-    expect(await counted(() => t.request(relationPath('likes', member.user.accountId, page), { method: 'PUT', token: member.token }))).toEqual({
+    // A new relation: the upsert inserts it.
+    expect(await counted(() => t.request(relationPath('endorses', member.user.accountId, page), { method: 'PUT', token: member.token }))).toEqual({
       status: 200,
       statements: 3,
     });
     // Again: the relation exists, the answer is the same, and so is the cost.
-    expect(await counted(() => t.request(relationPath('likes', member.user.accountId, page), { method: 'PUT', token: member.token }))).toEqual({
+    expect(await counted(() => t.request(relationPath('endorses', member.user.accountId, page), { method: 'PUT', token: member.token }))).toEqual({
       status: 200,
       statements: 3,
     });
@@ -82,11 +83,14 @@ describe('statements per request', () => {
 
   test('a GraphQL createRelation between two pages: token, both ends in one statement, upsert', async () => {
     const query = `mutation($i: RelationInput!) { createRelation(input: $i) { __typename } }`;
-    const input = { name: 'cites', source: { type: 'CONTENT', key: page }, target: { type: 'CONTENT', key: other } };
-    const before = t.db.statements.count;
-    const { body } = await t.graphql(query, { i: input }, member.token);
-    expect(body).toEqual({ data: { createRelation: { __typename: 'CreateRelationSuccess' } } });
-    expect(t.db.statements.count - before).toBe(3);
+    for (const name of ['quotes', 'quotes']) {
+      // New the first time, existing the second: the same cost.
+      const input = { name, source: { type: 'CONTENT', key: page }, target: { type: 'CONTENT', key: other } };
+      const before = t.db.statements.count;
+      const { body } = await t.graphql(query, { i: input }, member.token);
+      expect(body).toEqual({ data: { createRelation: { __typename: 'CreateRelationSuccess' } } });
+      expect(t.db.statements.count - before).toBe(3);
+    }
   });
 
   test('a relation to a missing end costs no more: token, ends, then the 404', async () => {
@@ -214,6 +218,17 @@ describe('statements per read, whatever the key form: the token, then one statem
     const { body, statements } = await graphqlCounted(query, { name: 'likes', source: { type: 'USER', key: 'current' }, target: { type: 'CONTENT', key: edited } });
     expect(body.data.relation).toBeNull();
     expect(statements).toBe(2);
+  });
+
+  test('a Confluence watch check, of the caller and of a user by account id: the token, then one statement', async () => {
+    const watching = async (path: string) => {
+      const before = t.db.statements.count;
+      const response = await t.request(path, { token: member.token });
+      return { body: await response.json(), statements: t.db.statements.count - before };
+    };
+    expect(await watching('/rest/api/user/watch/space/COUNT')).toEqual({ body: { watching: true }, statements: 2 });
+    expect(await watching(`/wiki/rest/api/user/watch/space/COUNT?accountId=${member.user.accountId}`)).toEqual({ body: { watching: true }, statements: 2 });
+    expect(await watching(`/rest/api/user/watch/content/${page}`)).toEqual({ body: { watching: false }, statements: 2 });
   });
 
   test('a relation by id (GraphQL node, Umbraco GET): the relation with both ends, their spaces and the versions shown in one statement', async () => {

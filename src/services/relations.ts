@@ -17,7 +17,6 @@ import {
   privacyAcrossNames,
   privacyConditions,
   PAGE_COLUMNS,
-  RELATION_COLUMNS,
   endsReader,
   readRelationById,
   relationById,
@@ -251,10 +250,11 @@ export async function listRelationsByName({
     ...endConditions('target', targetType, ctx.viewer, 'any'),
     ...privacyConditions(isPrivateName(name), ctx.viewer),
   ];
-  return ctx.prisma.$queryRaw<RelationRow[]>(
-    Prisma.sql`SELECT ${RELATION_COLUMNS} FROM relations r ${endJoins('source', sourceType)} ${endJoins('target', targetType)}
+  const { columns, rows } = await ctx.db.readRows(
+    Prisma.sql`SELECT ${PAGE_COLUMNS} FROM relations r ${endJoins('source', sourceType)} ${endJoins('target', targetType)}
       WHERE ${where(conditions)} ORDER BY r.id LIMIT ${listSize(limit)}`,
   );
+  return rows.map(relationReader(columns));
 }
 
 /** Whether the viewer may see both ends of a relation (and, for a private name, owns it). */
@@ -369,7 +369,7 @@ export async function listRelationNames({
     ...privacyAcrossNames(privateNames(), ctx.viewer),
   ];
   if (name !== undefined) conditions.push(Prisma.sql`r.name = ${validateRelationName(name)}`);
-  return ctx.prisma.$queryRaw<RelationNameSummary[]>(
+  return ctx.db.read<RelationNameSummary>(
     Prisma.sql`SELECT r.name, count(*)::int AS count, min(r.created_at) AS "firstCreatedAt", max(r.created_at) AS "lastCreatedAt"
       FROM relations r ${endJoins('source', sourceType)} ${endJoins('target', targetType)}
       WHERE ${where(conditions)} GROUP BY r.name ORDER BY min(r.id) LIMIT 10000`,

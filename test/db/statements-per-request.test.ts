@@ -116,6 +116,9 @@ describe('statements per request', () => {
     await t.request('/umbraco/relation', { method: 'POST', token: member.token, json: { parentId: Number(page), childId: Number(other), relationTypeAlias: 'child' } });
     expect(await counted(() => t.request(`/umbraco/relation/parent/${page}`, { token: member.token }))).toEqual({ status: 200, statements: 2 });
     expect(await counted(() => t.request(`/umbraco/relation/child/${other}`, { token: member.token }))).toEqual({ status: 200, statements: 2 });
+    // By alias, and the alias as a relation type: one statement each.
+    expect(await counted(() => t.request('/umbraco/relation/cites', { token: member.token }))).toEqual({ status: 200, statements: 2 });
+    expect(await counted(() => t.request('/umbraco/relation/type/cites', { token: member.token }))).toEqual({ status: 200, statements: 2 });
   });
 });
 

@@ -10,7 +10,7 @@ import type { Ctx } from '../context.js';
 import type { Level } from '../domain/access.js';
 import { contentSelector, impossibleKey, parseContentId, USER_KEY_FIELDS, type EntityRef } from '../domain/entities.js';
 import { resolveEntity, type ResolvedEntity } from './resolve.js';
-import { columnsOf, rowOf, snake } from './row-columns.js';
+import { columnsOf, columnsOfWhen, rowOf, snake, type Table } from './row-columns.js';
 
 const KEY_COLUMNS = USER_KEY_FIELDS.map((field) => Prisma.raw(snake(field)));
 
@@ -27,11 +27,14 @@ export function askedVersion(ref: EntityRef): number {
   }
 }
 
+const cols = (table: Table, alias: string, when?: string) => (when ? columnsOfWhen(table, alias, when) : columnsOf(table, alias));
+
 interface Part {
   /** The entity's id once joined (NULL when the key names nothing). */
   id: Prisma.Sql;
   joins: Prisma.Sql[];
-  columns: Prisma.Sql[];
+  /** The columns read back; with `when`, null except where that SQL condition holds. */
+  columns: (when?: string) => Prisma.Sql[];
   /** Reads the row back into the loaders. */
   prime: (row: Record<string, unknown>) => void;
 }
@@ -48,7 +51,7 @@ function userPart(ctx: Ctx, key: string, a: string): Part | null {
       )}
         ORDER BY ${Prisma.join(KEY_COLUMNS.map((c) => Prisma.sql`${c} = ${key} DESC`))} LIMIT 1) ${Prisma.raw(a)} ON true`,
     ],
-    columns: [columnsOf('users', a)],
+    columns: (when) => [cols('users', a, when)],
     prime: (row) => {
       const user = rowOf(row, 'users', a);
       ctx.loaders.usersByKey.prime(key, user);
@@ -61,7 +64,7 @@ function userPart(ctx: Ctx, key: string, a: string): Part | null {
 function memberPart(ctx: Ctx, s: string, m: string): Pick<Part, 'joins' | 'columns'> & { level: (row: Record<string, unknown>) => Level | null } {
   return {
     joins: [Prisma.sql`LEFT JOIN space_members ${Prisma.raw(m)} ON ${Prisma.raw(m)}.space_id = ${Prisma.raw(s)}.id AND ${Prisma.raw(m)}.user_id = ${ctx.viewer.id}`],
-    columns: [Prisma.raw(`${m}.level AS "${m}.level"`)],
+    columns: (when) => [Prisma.raw(`${when ? `CASE WHEN ${when} THEN ${m}.level END` : `${m}.level`} AS "${m}.level"`)],
     level: (row) => (row[`${m}.level`] as Level | null) ?? null,
   };
 }
@@ -73,7 +76,7 @@ function spacePart(ctx: Ctx, key: string, a: string): Part | null {
   return {
     id: Prisma.raw(`${s}.id`),
     joins: [Prisma.sql`LEFT JOIN spaces ${Prisma.raw(s)} ON ${Prisma.raw(s)}.key = ${key}`, ...member.joins],
-    columns: [columnsOf('spaces', s), ...member.columns],
+    columns: (when) => [cols('spaces', s, when), ...member.columns(when)],
     prime: (row) => {
       const space = rowOf(row, 'spaces', s);
       ctx.loaders.spacesByKey.prime(key, space);
@@ -107,12 +110,12 @@ function contentPart(ctx: Ctx, ref: EntityRef, a: string, shown: boolean): Part 
         : []),
       ...(shown ? [Prisma.raw(`LEFT JOIN users ${vu} ON ${vu}.id = ${v}.by_id`)] : []),
     ],
-    columns: [
-      columnsOf('content', c),
-      columnsOf('spaces', s),
-      ...member.columns,
-      ...(withVersion ? [columnsOf('content_versions', v)] : []),
-      ...(shown ? [columnsOf('users', vu)] : []),
+    columns: (when) => [
+      cols('content', c, when),
+      cols('spaces', s, when),
+      ...member.columns(when),
+      ...(withVersion ? [cols('content_versions', v, when)] : []),
+      ...(shown ? [cols('users', vu, when)] : []),
     ],
     prime: (row) => {
       const content = rowOf(row, 'content', c);
@@ -159,7 +162,7 @@ const joinsOf = (parts: Part[]) =>
     parts.flatMap((p) => p.joins),
     ' ',
   );
-const columnsOfParts = (parts: Part[]) => Prisma.join(parts.flatMap((p) => p.columns));
+const columnsOfParts = (parts: Part[], when?: string) => Prisma.join(parts.flatMap((p) => p.columns(when)));
 
 /** Loads what resolving `refs` needs in one statement (none when nothing is left to read) and primes the loaders. */
 export async function prefetchEntities(ctx: Ctx, refs: EntityRef[]): Promise<void> {
@@ -198,11 +201,14 @@ export async function resolveWithRead(ctx: Ctx, refs: EntityRef[], fields: strin
     const { columns, rows } = await ctx.db.readRows(build(entities.map((e) => Prisma.sql`${e.id}::int`)));
     return { entities, columns, rows };
   }
+  // The looked-up columns only on the first row (the others would repeat them for the driver to decode again);
+  // the lateral join keeps that row even when the read is empty.
+  const order = `l."${key}"`;
   const { columns, rows } = await ctx.db.readRows(
-    Prisma.sql`SELECT ${columnsOfParts(parts)}, l.* FROM (SELECT 1) AS one ${joinsOf(parts)} LEFT JOIN LATERAL (${build(ids)}) l ON true
-      ORDER BY l.${Prisma.raw(`"${key}"`)}`,
+    Prisma.sql`SELECT ${columnsOfParts(parts, `row_number() OVER (ORDER BY ${order}) = 1`)}, l.*
+      FROM (SELECT 1) AS one ${joinsOf(parts)} LEFT JOIN LATERAL (${build(ids)}) l ON true
+      ORDER BY ${Prisma.raw(order)}`,
   );
-  // The lateral join keeps the looked-up row even when the read is empty; each row repeats it.
   const first = Object.fromEntries(columns.map((name, i) => [name, rows[0]?.[i] ?? null]));
   for (const part of parts) part.prime(first);
   const entities = await resolveInOrder(ctx, refs, fields);

@@ -3,17 +3,23 @@
 // their spaces, pinned versions and the viewer's membership in each space. resolve.ts then decides
 // from the primed loaders exactly as before (same rules, same errors, same order); it just issues no
 // statement of its own. Without this a relation write read user, content, space and membership one
-// round trip after another.
+// round trip after another. A read goes further (`resolveWithRead`): the same joins lead its own statement,
+// so resolving the anchor and reading the page is one round trip.
 import { Prisma } from '../generated/prisma/client.js';
 import type { Ctx } from '../context.js';
 import type { Level } from '../domain/access.js';
 import { contentSelector, impossibleKey, parseContentId, USER_KEY_FIELDS, type EntityRef } from '../domain/entities.js';
-import { columnsOf, rowOf, snake } from './row-columns.js';
+import { resolveEntity, type ResolvedEntity } from './resolve.js';
+import { columnsOf, columnsOfWhen, rowOf, snake, type Table } from './row-columns.js';
 
 const KEY_COLUMNS = USER_KEY_FIELDS.map((field) => Prisma.raw(snake(field)));
 
-/** The pinned version a content reference asks for, or 0; an invalid selector is left for resolve.ts to refuse. */
-function askedVersion(ref: EntityRef): number {
+/**
+ * The version a reference pins, known before it resolves: what resolve.ts's pinnedVersion will say once it
+ * has (0 for users and spaces, and for an invalid selector, which resolution then refuses).
+ */
+export function askedVersion(ref: EntityRef): number {
+  if (ref.type !== 'CONTENT') return 0;
   try {
     return contentSelector(ref.status, ref.version).version;
   } catch {
@@ -21,9 +27,14 @@ function askedVersion(ref: EntityRef): number {
   }
 }
 
+const cols = (table: Table, alias: string, when?: string) => (when ? columnsOfWhen(table, alias, when) : columnsOf(table, alias));
+
 interface Part {
+  /** The entity's id once joined (NULL when the key names nothing). */
+  id: Prisma.Sql;
   joins: Prisma.Sql[];
-  columns: Prisma.Sql[];
+  /** The columns read back; with `when`, null except where that SQL condition holds. */
+  columns: (when?: string) => Prisma.Sql[];
   /** Reads the row back into the loaders. */
   prime: (row: Record<string, unknown>) => void;
 }
@@ -31,6 +42,7 @@ interface Part {
 function userPart(ctx: Ctx, key: string, a: string): Part | null {
   if (key === 'current' || impossibleKey(key)) return null;
   return {
+    id: Prisma.raw(`${a}.id`),
     // The first user whose key fields, in USER_KEY_FIELDS' order of precedence, equal the key.
     joins: [
       Prisma.sql`LEFT JOIN LATERAL (SELECT * FROM users WHERE ${Prisma.join(
@@ -39,7 +51,7 @@ function userPart(ctx: Ctx, key: string, a: string): Part | null {
       )}
         ORDER BY ${Prisma.join(KEY_COLUMNS.map((c) => Prisma.sql`${c} = ${key} DESC`))} LIMIT 1) ${Prisma.raw(a)} ON true`,
     ],
-    columns: [columnsOf('users', a)],
+    columns: (when) => [cols('users', a, when)],
     prime: (row) => {
       const user = rowOf(row, 'users', a);
       ctx.loaders.usersByKey.prime(key, user);
@@ -52,7 +64,7 @@ function userPart(ctx: Ctx, key: string, a: string): Part | null {
 function memberPart(ctx: Ctx, s: string, m: string): Pick<Part, 'joins' | 'columns'> & { level: (row: Record<string, unknown>) => Level | null } {
   return {
     joins: [Prisma.sql`LEFT JOIN space_members ${Prisma.raw(m)} ON ${Prisma.raw(m)}.space_id = ${Prisma.raw(s)}.id AND ${Prisma.raw(m)}.user_id = ${ctx.viewer.id}`],
-    columns: [Prisma.raw(`${m}.level AS "${m}.level"`)],
+    columns: (when) => [Prisma.raw(`${when ? `CASE WHEN ${when} THEN ${m}.level END` : `${m}.level`} AS "${m}.level"`)],
     level: (row) => (row[`${m}.level`] as Level | null) ?? null,
   };
 }
@@ -62,8 +74,9 @@ function spacePart(ctx: Ctx, key: string, a: string): Part | null {
   const s = `${a}s`;
   const member = memberPart(ctx, s, `${a}m`);
   return {
+    id: Prisma.raw(`${s}.id`),
     joins: [Prisma.sql`LEFT JOIN spaces ${Prisma.raw(s)} ON ${Prisma.raw(s)}.key = ${key}`, ...member.joins],
-    columns: [columnsOf('spaces', s), ...member.columns],
+    columns: (when) => [cols('spaces', s, when), ...member.columns(when)],
     prime: (row) => {
       const space = rowOf(row, 'spaces', s);
       ctx.loaders.spacesByKey.prime(key, space);
@@ -74,22 +87,36 @@ function spacePart(ctx: Ctx, key: string, a: string): Part | null {
   };
 }
 
-function contentPart(ctx: Ctx, ref: EntityRef, a: string): Part | null {
+/**
+ * `shown`: also the version the content shows (the pinned one, else its latest) with that version's author,
+ * which a read displays for the anchor; a write needs only the pinned version, to check it exists.
+ */
+function contentPart(ctx: Ctx, ref: EntityRef, a: string, shown: boolean): Part | null {
   const id = parseContentId(ref.key);
   if (id === null) return null;
-  const [c, s, v] = [`${a}c`, `${a}s`, `${a}v`];
+  const [c, s, v, vu] = [`${a}c`, `${a}s`, `${a}v`, `${a}vu`];
   const version = askedVersion(ref);
   const member = memberPart(ctx, s, `${a}m`);
+  const number = version ? Prisma.sql`${version}` : Prisma.raw(`${c}.version`);
+  const withVersion = version > 0 || shown;
   return {
+    id: Prisma.raw(`${c}.id`),
     joins: [
       Prisma.sql`LEFT JOIN content ${Prisma.raw(c)} ON ${Prisma.raw(c)}.id = ${id}`,
       Prisma.sql`LEFT JOIN spaces ${Prisma.raw(s)} ON ${Prisma.raw(s)}.id = ${Prisma.raw(c)}.space_id`,
       ...member.joins,
-      ...(version
-        ? [Prisma.sql`LEFT JOIN content_versions ${Prisma.raw(v)} ON ${Prisma.raw(`${v}.content_id = ${c}.id`)} AND ${Prisma.raw(v)}.number = ${version}`]
+      ...(withVersion
+        ? [Prisma.sql`LEFT JOIN content_versions ${Prisma.raw(v)} ON ${Prisma.raw(`${v}.content_id = ${c}.id`)} AND ${Prisma.raw(v)}.number = ${number}`]
         : []),
+      ...(shown ? [Prisma.raw(`LEFT JOIN users ${vu} ON ${vu}.id = ${v}.by_id`)] : []),
     ],
-    columns: [columnsOf('content', c), columnsOf('spaces', s), ...member.columns, ...(version ? [columnsOf('content_versions', v)] : [])],
+    columns: (when) => [
+      cols('content', c, when),
+      cols('spaces', s, when),
+      ...member.columns(when),
+      ...(withVersion ? [cols('content_versions', v, when)] : []),
+      ...(shown ? [cols('users', vu, when)] : []),
+    ],
     prime: (row) => {
       const content = rowOf(row, 'content', c);
       ctx.loaders.contents.prime(id, content);
@@ -99,28 +126,93 @@ function contentPart(ctx: Ctx, ref: EntityRef, a: string): Part | null {
         ctx.loaders.spaces.prime(space.id, space);
         ctx.loaders.memberLevels.prime(space.id, member.level(row));
       }
-      if (version) ctx.loaders.contentVersions.prime(`${id}:${version}`, rowOf(row, 'content_versions', v));
+      if (withVersion) ctx.loaders.contentVersions.prime(`${id}:${version || content.version}`, rowOf(row, 'content_versions', v));
+      const author = shown ? rowOf(row, 'users', vu) : null;
+      if (author) ctx.loaders.users.prime(author.id, author);
     },
   };
 }
 
+interface Lookup {
+  parts: Part[];
+  /** Each ref's id in SQL: its joined row's, the viewer's for `current`, NULL for a key that can name nothing. */
+  ids: Prisma.Sql[];
+}
+
+function lookup(ctx: Ctx, refs: EntityRef[], shown: boolean): Lookup {
+  const parts: Part[] = [];
+  const ids = refs.map((ref, i) => {
+    const alias = `e${i}`;
+    const part =
+      ref.type === 'USER'
+        ? userPart(ctx, ref.key, alias)
+        : ref.type === 'SPACE'
+          ? spacePart(ctx, ref.key, alias)
+          : ref.type === 'CONTENT'
+            ? contentPart(ctx, ref, alias, shown)
+            : null;
+    if (part) parts.push(part);
+    return part ? part.id : ref.type === 'USER' && ref.key === 'current' ? Prisma.sql`${ctx.viewer.id}::int` : Prisma.sql`NULL::int`;
+  });
+  return { parts, ids };
+}
+
+const joinsOf = (parts: Part[]) =>
+  Prisma.join(
+    parts.flatMap((p) => p.joins),
+    ' ',
+  );
+const columnsOfParts = (parts: Part[], when?: string) => Prisma.join(parts.flatMap((p) => p.columns(when)));
+
 /** Loads what resolving `refs` needs in one statement (none when nothing is left to read) and primes the loaders. */
 export async function prefetchEntities(ctx: Ctx, refs: EntityRef[]): Promise<void> {
-  const parts = refs
-    .map((ref, i) => {
-      const alias = `e${i}`;
-      if (ref.type === 'USER') return userPart(ctx, ref.key, alias);
-      if (ref.type === 'SPACE') return spacePart(ctx, ref.key, alias);
-      if (ref.type === 'CONTENT') return contentPart(ctx, ref, alias);
-      return null;
-    })
-    .filter((part): part is Part => part !== null);
+  const { parts } = lookup(ctx, refs, false);
   if (parts.length === 0) return;
-  const [row] = await ctx.db.read(
-    Prisma.sql`SELECT ${Prisma.join(parts.flatMap((p) => p.columns))} FROM (SELECT 1) AS one ${Prisma.join(
-      parts.flatMap((p) => p.joins),
-      ' ',
-    )}`,
-  );
+  const [row] = await ctx.db.read(Prisma.sql`SELECT ${columnsOfParts(parts)} FROM (SELECT 1) AS one ${joinsOf(parts)}`);
   for (const part of parts) part.prime(row);
+}
+
+/** Resolves refs in order, as relation operations always have: the first that fails is the error. */
+async function resolveInOrder(ctx: Ctx, refs: EntityRef[], fields: string[]): Promise<ResolvedEntity[]> {
+  const entities: ResolvedEntity[] = [];
+  for (const [i, ref] of refs.entries()) entities.push(await resolveEntity(ctx, ref, fields[i]));
+  return entities;
+}
+
+export interface ReadWithEntities {
+  entities: ResolvedEntity[];
+  columns: string[];
+  rows: unknown[][];
+}
+
+/**
+ * Resolves `refs` and runs a read that needs their ids, in one statement: `build` gets each ref's id as SQL
+ * and returns the read; the entity lookup leads it and the read joins it laterally, so each row carries the
+ * entities' columns too. The rules then run in JS on the loaders primed from them (resolveEntity, the same
+ * rules and errors as everywhere), and when one fails the rows are thrown away unseen. `key`: a column of
+ * the read that is never null, to drop the one row an empty read leaves. When nothing needs looking up
+ * (`current`, or a key that can name nothing) the refs resolve first, from the loaders, and the read runs alone.
+ * The looked-up columns are named `e<i>…` and never clash with the read's; rows keep the read's order by `key`.
+ */
+export async function resolveWithRead(ctx: Ctx, refs: EntityRef[], fields: string[], key: string, build: (ids: Prisma.Sql[]) => Prisma.Sql): Promise<ReadWithEntities> {
+  const { parts, ids } = lookup(ctx, refs, true);
+  if (parts.length === 0) {
+    const entities = await resolveInOrder(ctx, refs, fields);
+    const { columns, rows } = await ctx.db.readRows(build(entities.map((e) => Prisma.sql`${e.id}::int`)));
+    return { entities, columns, rows };
+  }
+  // The looked-up columns only on the first row (the others would repeat them for the driver to decode again);
+  // the lateral join keeps that row even when the read is empty.
+  const order = `l."${key}"`;
+  const { columns, rows } = await ctx.db.readRows(
+    Prisma.sql`SELECT ${columnsOfParts(parts, `row_number() OVER (ORDER BY ${order}) = 1`)}, l.*
+      FROM (SELECT 1) AS one ${joinsOf(parts)} LEFT JOIN LATERAL (${build(ids)}) l ON true
+      ORDER BY ${Prisma.raw(order)}`,
+  );
+  const first = Object.fromEntries(columns.map((name, i) => [name, rows[0]?.[i] ?? null]));
+  for (const part of parts) part.prime(first);
+  const entities = await resolveInOrder(ctx, refs, fields);
+  const at = columns.indexOf(key);
+  if (at < 0) throw new Error(`the read has no column ${key}`);
+  return { entities, columns, rows: rows.filter((row) => row[at] !== null) };
 }

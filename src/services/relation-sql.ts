@@ -2,7 +2,7 @@
 // statement, so pages are full and counts reveal nothing the viewer may not see.
 import { Prisma } from '../generated/prisma/client.js';
 import type { Content, ContentVersion, Relation, Space, User } from '../generated/prisma/client.js';
-import type { Viewer } from '../domain/access.js';
+import type { Level, Viewer } from '../domain/access.js';
 import type { ContentSelector, EntityType } from '../domain/entities.js';
 import { columnsOf, rowReader, snake } from './row-columns.js';
 import { spaceViewable } from './space-access.js';
@@ -78,6 +78,11 @@ export function privacyAcrossNames(names: string[], viewer: Viewer): Prisma.Sql[
 }
 
 export function anchorConditions(end: End, type: EntityType, id: number, version: number): Prisma.Sql[] {
+  return anchorConditionsAt(end, type, Prisma.sql`${id}`, version);
+}
+
+/** As anchorConditions, with the anchor's id an SQL expression (a column of the row that resolved it in the same statement). */
+export function anchorConditionsAt(end: End, type: EntityType, id: Prisma.Sql, version: number): Prisma.Sql[] {
   return [Prisma.sql`${col(end, 'type')} = ${entityType(type)}`, Prisma.sql`${col(end, 'id')} = ${id}`, Prisma.sql`${col(end, 'version')} = ${version}`];
 }
 
@@ -114,7 +119,7 @@ export function upsertStatement(name: string, source: EndValues, target: EndValu
 const PAGE_FIELDS = ['id', 'name', 'sourceType', 'sourceId', 'sourceVersion', 'targetType', 'targetId', 'targetVersion', 'createdById', 'createdAt', 'comment'] as const;
 export const PAGE_COLUMNS = Prisma.raw(PAGE_FIELDS.map((f) => (snake(f) === f ? `r.${f}` : `r.${snake(f)} AS "${f}"`)).join(', '));
 
-/** Reads the relation of a `withEnds` row, with its typed end columns derived from type and id. */
+/** Reads the relation of a row holding PAGE_COLUMNS (a `withEnds` row, say), with its typed end columns derived from type and id. */
 export function relationReader(columns: string[]): (row: unknown[]) => RelationRow {
   const at = Object.fromEntries(PAGE_FIELDS.map((f) => [f, columns.indexOf(f)])) as Record<(typeof PAGE_FIELDS)[number], number>;
   if (Object.values(at).some((i) => i < 0)) throw new Error('missing relation columns in the page');
@@ -207,4 +212,72 @@ export function endsReader(columns: string[], otherEnd: End, otherType: EntityTy
       ends: { users, space: space(row), content: c, version: c ? { key: `${c.id}:${r[pinnedField] || c.version}`, row: version(row) } : null },
     };
   };
+}
+
+/** The aliases `relationById` joins each end under: user, content, space, the viewer's membership, shown version and its author. */
+const BY_ID = {
+  source: { u: 'su', c: 'sc', s: 'ss', m: 'ssm', v: 'sv', vu: 'svu' },
+  target: { u: 'tu', c: 'tc', s: 'ts', m: 'tsm', v: 'tv', vu: 'tvu' },
+} as const;
+
+/**
+ * One relation by id with everything deciding whether the viewer may see it and showing it: both ends (the
+ * user, or the content and space, with the viewer's membership level there, the version shown and its author)
+ * and the relation's creator. Through the typed end columns, so each join takes the end of its own type.
+ */
+export function relationById(id: number, viewerId: number): Prisma.Sql {
+  const ends = (['source', 'target'] as const).map((end) => {
+    const { u, c, s, m, v, vu } = BY_ID[end];
+    // Each a lateral lookup by primary key (LIMIT 1 keeps it one): a plain join let the generic plan merge-join
+    // the content table in key order, which was cheap only while few relations started from content.
+    return Prisma.sql`${Prisma.raw(`
+      LEFT JOIN LATERAL (SELECT * FROM users WHERE id = r.${end}_user_id LIMIT 1) ${u} ON true
+      LEFT JOIN LATERAL (SELECT * FROM content WHERE id = r.${end}_content_id LIMIT 1) ${c} ON true
+      LEFT JOIN LATERAL (SELECT * FROM spaces WHERE id = COALESCE(r.${end}_space_id, ${c}.space_id) LIMIT 1) ${s} ON true`)}
+      LEFT JOIN space_members ${Prisma.raw(m)} ON ${Prisma.raw(`${m}.space_id = ${s}.id AND ${m}.user_id`)} = ${viewerId}
+      ${Prisma.raw(`LEFT JOIN content_versions ${v} ON ${v}.content_id = ${c}.id
+        AND ${v}.number = CASE WHEN r.${end}_version > 0 THEN r.${end}_version ELSE ${c}.version END
+      LEFT JOIN users ${vu} ON ${vu}.id = ${v}.by_id`)}`;
+  });
+  const columns = (['source', 'target'] as const).map((end) => {
+    const { u, c, s, m, v, vu } = BY_ID[end];
+    return Prisma.sql`${columnsOf('users', u)}, ${columnsOf('content', c)}, ${columnsOf('spaces', s)}, ${Prisma.raw(`${m}.level AS "${m}.level"`)},
+      ${columnsOf('content_versions', v)}, ${columnsOf('users', vu)}`;
+  });
+  return Prisma.sql`SELECT ${PAGE_COLUMNS}, ${columnsOf('users', 'cu')}, ${Prisma.join(columns)}
+    FROM relations r LEFT JOIN users cu ON cu.id = r.created_by_id ${Prisma.join(ends, ' ')}
+    WHERE r.id = ${id}`;
+}
+
+/** What a `relationById` row holds besides the relation. */
+export interface ByIdEnds {
+  users: User[];
+  contents: Content[];
+  /** Each end's space with the viewer's membership level in it. */
+  spaces: { space: Space; level: Level | null }[];
+  /** The versions the ends show, under their loader keys. */
+  versions: { key: string; row: ContentVersion | null }[];
+}
+
+/** Reads a `relationById` row. */
+export function readRelationById(columns: string[], row: unknown[]): { relation: RelationRow; ends: ByIdEnds } {
+  const relation = relationReader(columns)(row);
+  const ends: ByIdEnds = { users: [], contents: [], spaces: [], versions: [] };
+  const creator = rowReader(columns, 'users', 'cu')(row);
+  if (creator) ends.users.push(creator);
+  for (const end of ['source', 'target'] as const) {
+    const { u, c, s, m, v, vu } = BY_ID[end];
+    for (const alias of [u, vu]) {
+      const user = rowReader(columns, 'users', alias)(row);
+      if (user) ends.users.push(user);
+    }
+    const space = rowReader(columns, 'spaces', s)(row);
+    if (space) ends.spaces.push({ space, level: (row[columns.indexOf(`${m}.level`)] as Level | null) ?? null });
+    const content = rowReader(columns, 'content', c)(row);
+    if (content) {
+      ends.contents.push(content);
+      ends.versions.push({ key: `${content.id}:${relation[`${end}Version`] || content.version}`, row: rowReader(columns, 'content_versions', v)(row) });
+    }
+  }
+  return { relation, ends };
 }

@@ -5,18 +5,22 @@ import { ForbiddenError, NotFoundError } from '../domain/errors.js';
 import { contentSelector, type ContentSelector, type EntityRef, type EntityType } from '../domain/entities.js';
 import { isPrivateName, privateNames, ruleFor, validateComment, validateNewRelationName, validateRelationName, validateRelationTypes } from '../domain/relation-rules.js';
 import { governingSpace, pinnedVersion, resolveEntity, type ResolvedEntity } from './resolve.js';
-import { prefetchEntities } from './prefetch.js';
+import { askedVersion, prefetchEntities, resolveWithRead } from './prefetch.js';
 import { viewerHas } from './space-access.js';
 import { isForeignKeyViolation, violatedForeignKey } from '../db/errors.js';
 import { listSize, pageOf, pageOffset, pageSize, type Page } from './paging.js';
 import {
   anchorConditions,
+  anchorConditionsAt,
   endConditions,
   endJoins,
   privacyAcrossNames,
   privacyConditions,
-  RELATION_COLUMNS,
+  PAGE_COLUMNS,
   endsReader,
+  readRelationById,
+  relationById,
+  relationReader,
   upsertStatement,
   where,
   withEnds,
@@ -48,18 +52,6 @@ async function resolveAnchor(ctx: Ctx, ref: EntityRef, end: End): Promise<Resolv
   return resolveEntity(ctx, ref, end);
 }
 
-function identity(name: string, source: ResolvedEntity, target: ResolvedEntity) {
-  return {
-    name,
-    sourceType: source.type,
-    sourceId: source.id,
-    sourceVersion: pinnedVersion(source),
-    targetType: target.type,
-    targetId: target.id,
-    targetVersion: pinnedVersion(target),
-  };
-}
-
 /** Site admins, and the user a relation starts from, own it: only they create or delete it, and only they see a private one. */
 function isOwner(ctx: Ctx, source: { type: EntityType; id: number }): boolean {
   return ctx.viewer.siteAdmin || (source.type === 'USER' && source.id === ctx.viewer.id);
@@ -72,11 +64,26 @@ async function spaceOfEnd(ctx: Ctx, type: EntityType, id: number): Promise<Space
   return spaceId === undefined ? null : ctx.loaders.spaces.load(spaceId);
 }
 
-/** The relation between two ends, or null when there is none the viewer may see. */
+/**
+ * The relation between two ends, or null when there is none the viewer may see. One statement: the ends'
+ * lookup (prefetch.ts) joined to the relation with its other end, shown version and creator.
+ */
 export async function getRelation({ ctx, ...input }: { ctx: Ctx } & RelationKey): Promise<RelationRow | null> {
-  const { name, source, target } = await resolveEnds(ctx, input);
+  const name = validateRelationName(input.name);
+  const read = await resolveWithRead(ctx, [input.source, input.target], ['source', 'target'], 'id', ([sourceId, targetId]) => {
+    const conditions = [
+      Prisma.sql`r.name = ${name}`,
+      ...anchorConditionsAt('source', input.source.type, sourceId, askedVersion(input.source)),
+      ...anchorConditionsAt('target', input.target.type, targetId, askedVersion(input.target)),
+    ];
+    return withEnds(Prisma.sql`SELECT r.id FROM relations r WHERE ${where(conditions)}`, 'target', input.target.type);
+  });
+  const [source, target] = read.entities;
   if (isPrivateName(name) && !isOwner(ctx, source)) return null;
-  return ctx.prisma.relation.findFirst({ where: identity(name, source, target) });
+  if (read.rows.length === 0) return null;
+  const { relation, ends } = endsReader(read.columns, 'target', target.type)(read.rows[0]);
+  primeEnds(ctx, ends);
+  return relation;
 }
 
 export async function createRelation({
@@ -115,7 +122,12 @@ async function assertMayDelete(ctx: Ctx, name: string, source: { type: EntityTyp
 export async function deleteRelation({ ctx, ...input }: { ctx: Ctx } & RelationKey): Promise<{ deleted: boolean }> {
   const { name, source, target } = await resolveEnds(ctx, input);
   await assertMayDelete(ctx, name, source, governingSpace(target));
-  const { count } = await ctx.prisma.relation.deleteMany({ where: identity(name, source, target) });
+  const count = await ctx.prisma.$executeRaw(
+    Prisma.sql`DELETE FROM relations r WHERE r.name = ${name} AND ${where([
+      ...anchorConditions('source', source.type, source.id, pinnedVersion(source)),
+      ...anchorConditions('target', target.type, target.id, pinnedVersion(target)),
+    ])}`,
+  );
   // A space admin may delete a private relation they may not see: the answer must not tell whether it existed.
   const visible = !isPrivateName(name) || isOwner(ctx, source);
   return { deleted: visible && count > 0 };
@@ -139,40 +151,54 @@ export interface ListRelationsInput {
 }
 
 interface PreparedList {
+  anchorEnd: End;
+  otherEnd: End;
   from: Prisma.Sql;
-  conditions: Prisma.Sql[];
+  /** The list's conditions, given the anchor's id as SQL. */
+  conditions: (anchorId: Prisma.Sql) => Prisma.Sql[];
 }
 
-async function prepareList(input: ListRelationsInput): Promise<PreparedList> {
-  const { ctx, direction, otherType } = input;
+/** Checks the input (in the order it always has) and builds the list's SQL; the anchor resolves with the read itself. */
+function prepareList(input: ListRelationsInput): PreparedList {
+  const { ctx, direction, otherType, anchor } = input;
   const name = validateRelationName(input.name);
   const anchorEnd: End = direction === 'from' ? 'source' : 'target';
   const otherEnd: End = direction === 'from' ? 'target' : 'source';
   // Status and version select a state of content only; for users and spaces they are ignored.
   const selector: ContentSelector =
     otherType === 'CONTENT' ? contentSelector(input.otherStatus, input.otherVersion, `${otherEnd}Status`) : { status: 'current', version: 0 };
-  const anchor = await resolveAnchor(ctx, input.anchor, anchorEnd);
   return {
+    anchorEnd,
+    otherEnd,
     from: Prisma.sql`FROM relations r ${endJoins(otherEnd, otherType)}`,
-    conditions: [
+    conditions: (anchorId) => [
       Prisma.sql`r.name = ${name}`,
-      ...anchorConditions(anchorEnd, anchor.type, anchor.id, pinnedVersion(anchor)),
+      ...anchorConditionsAt(anchorEnd, anchor.type, anchorId, askedVersion(anchor)),
       ...endConditions(otherEnd, otherType, ctx.viewer, selector),
       ...privacyConditions(isPrivateName(name), ctx.viewer),
     ],
   };
 }
 
-/** One page of relations from (or to) an anchor, in creation order, filtered to what the viewer may see. */
+/**
+ * One page of relations from (or to) an anchor, in creation order, filtered to what the viewer may see.
+ * One statement: the anchor's lookup joined to the page (prefetch.ts, resolveWithRead).
+ */
 export async function listRelations(input: ListRelationsInput): Promise<Page<RelationRow>> {
   const limit = pageSize(input.limit, 'limit');
   const offset = pageOffset(input.offset);
-  const { from, conditions } = await prepareList(input);
-  if (limit === 0) return { rows: [], hasMore: false };
-  if (input.after) conditions.push(Prisma.sql`r.id > ${input.after}`);
-  const otherEnd: End = input.direction === 'from' ? 'target' : 'source';
-  const page = Prisma.sql`SELECT r.id ${from} WHERE ${where(conditions)} ORDER BY r.id LIMIT ${limit + 1} OFFSET ${offset}`;
-  const joined = await input.ctx.db.readRows(withEnds(page, otherEnd, input.otherType));
+  const { anchorEnd, otherEnd, from, conditions } = prepareList(input);
+  if (limit === 0) {
+    // Nothing to read, but a missing anchor is still an error.
+    await resolveAnchor(input.ctx, input.anchor, anchorEnd);
+    return { rows: [], hasMore: false };
+  }
+  const joined = await resolveWithRead(input.ctx, [input.anchor], [anchorEnd], 'id', ([anchorId]) => {
+    const all = conditions(anchorId);
+    if (input.after) all.push(Prisma.sql`r.id > ${input.after}`);
+    const page = Prisma.sql`SELECT r.id ${from} WHERE ${where(all)} ORDER BY r.id LIMIT ${limit + 1} OFFSET ${offset}`;
+    return withEnds(page, otherEnd, input.otherType);
+  });
   const read = endsReader(joined.columns, otherEnd, input.otherType);
   const rows = joined.rows.map((row) => {
     const { relation, ends } = read(row);
@@ -190,11 +216,17 @@ export function primeEnds(ctx: Ctx, ends: RowEnds): void {
   if (ends.version) ctx.loaders.contentVersions.prime(ends.version.key, ends.version.row);
 }
 
-/** How many relations `listRelations` would walk through in all. */
+/** How many relations `listRelations` would walk through in all: one statement, the anchor's lookup with the count. */
 export async function countRelations(input: Omit<ListRelationsInput, 'after' | 'offset' | 'limit'>): Promise<number> {
-  const { from, conditions } = await prepareList({ ...input, limit: 0 });
-  const [{ count }] = await input.ctx.db.read<{ count: number }>(Prisma.sql`SELECT count(*)::int AS count ${from} WHERE ${where(conditions)}`);
-  return count;
+  const { anchorEnd, from, conditions } = prepareList({ ...input, limit: 0 });
+  const read = await resolveWithRead(
+    input.ctx,
+    [input.anchor],
+    [anchorEnd],
+    'count',
+    ([anchorId]) => Prisma.sql`SELECT count(*)::int AS count ${from} WHERE ${where(conditions(anchorId))}`,
+  );
+  return read.rows[0][read.columns.indexOf('count')] as number;
 }
 
 /** Relations of one name whose ends have the given types, both ends visible (the Umbraco alias listing): a whole list, up to MAX_LIST_SIZE. */
@@ -218,10 +250,11 @@ export async function listRelationsByName({
     ...endConditions('target', targetType, ctx.viewer, 'any'),
     ...privacyConditions(isPrivateName(name), ctx.viewer),
   ];
-  return ctx.prisma.$queryRaw<RelationRow[]>(
-    Prisma.sql`SELECT ${RELATION_COLUMNS} FROM relations r ${endJoins('source', sourceType)} ${endJoins('target', targetType)}
+  const { columns, rows } = await ctx.db.readRows(
+    Prisma.sql`SELECT ${PAGE_COLUMNS} FROM relations r ${endJoins('source', sourceType)} ${endJoins('target', targetType)}
       WHERE ${where(conditions)} ORDER BY r.id LIMIT ${listSize(limit)}`,
   );
+  return rows.map(relationReader(columns));
 }
 
 /** Whether the viewer may see both ends of a relation (and, for a private name, owns it). */
@@ -238,19 +271,34 @@ async function mayView(ctx: Ctx, row: RelationRow): Promise<boolean> {
   return true;
 }
 
-/** A relation by its id, or null when it does not exist or the viewer may not see it. */
+/**
+ * A relation by its id, or null when it does not exist or the viewer may not see it. One statement reads it with
+ * both ends and the viewer's membership in their spaces (relationById); mayView then decides from the primed loaders.
+ */
 export async function findRelationById({ ctx, id }: { ctx: Ctx; id: number }): Promise<RelationRow | null> {
   if (!Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) return null;
-  const row = await ctx.prisma.relation.findUnique({ where: { id } });
-  return row && (await mayView(ctx, row)) ? row : null;
+  const { columns, rows } = await ctx.db.readRows(relationById(id, ctx.viewer.id));
+  if (rows.length === 0) return null;
+  const { relation, ends } = readRelationById(columns, rows[0]);
+  for (const user of ends.users) ctx.loaders.users.prime(user.id, user);
+  for (const content of ends.contents) ctx.loaders.contents.prime(content.id, content);
+  for (const { space, level } of ends.spaces) {
+    ctx.loaders.spaces.prime(space.id, space);
+    ctx.loaders.memberLevels.prime(space.id, level);
+  }
+  for (const version of ends.versions) ctx.loaders.contentVersions.prime(version.key, version.row);
+  return (await mayView(ctx, relation)) ? relation : null;
 }
 
-/** Deletes a relation by id, returning it; null when there is none the viewer may see. */
-export async function deleteRelationById({ ctx, id }: { ctx: Ctx; id: number }): Promise<RelationRow | null> {
+/**
+ * Deletes a relation by id, returning it; null when there is none the viewer may see, or `accept` (a face's
+ * own restriction, say to content relations) refuses it. Two statements: the read (findRelationById), the delete.
+ */
+export async function deleteRelationById({ ctx, id, accept }: { ctx: Ctx; id: number; accept?: (row: RelationRow) => boolean }): Promise<RelationRow | null> {
   const row = await findRelationById({ ctx, id });
-  if (!row) return null;
+  if (!row || (accept && !accept(row))) return null;
   await assertMayDelete(ctx, row.name, { type: row.sourceType, id: row.sourceId }, await spaceOfEnd(ctx, row.targetType, row.targetId));
-  const { count } = await ctx.prisma.relation.deleteMany({ where: { id } });
+  const count = await ctx.prisma.$executeRaw(Prisma.sql`DELETE FROM relations WHERE id = ${id}`);
   return count > 0 ? row : null;
 }
 
@@ -274,20 +322,27 @@ export async function listRelationsOfEntity({
   const size = listSize(limit);
   const anchorEnd: End = direction === 'from' ? 'source' : 'target';
   const otherEnd: End = direction === 'from' ? 'target' : 'source';
-  const anchor = await resolveAnchor(ctx, ref, anchorEnd);
-  if (size === 0) return [];
+  if (size === 0) {
+    await resolveAnchor(ctx, ref, anchorEnd);
+    return [];
+  }
   // The typed foreign-key column is indexed on its own; the name-led indexes need a name.
-  const typedColumn = Prisma.raw(`r.${anchorEnd}_${anchor.type.toLowerCase()}_id`);
-  const conditions = [
-    Prisma.sql`${typedColumn} = ${anchor.id}`,
-    ...anchorConditions(anchorEnd, anchor.type, anchor.id, pinnedVersion(anchor)),
-    ...endConditions(otherEnd, otherType, ctx.viewer, 'any'),
-    ...privacyAcrossNames(privateNames(), ctx.viewer),
-  ];
-  return ctx.prisma.$queryRaw<RelationRow[]>(
-    Prisma.sql`SELECT ${RELATION_COLUMNS} FROM relations r ${endJoins(otherEnd, otherType)} WHERE ${where(conditions)} ORDER BY r.id LIMIT ${size}`,
-  );
+  const typedColumn = Prisma.raw(`r.${anchorEnd}_${TYPED[ref.type]}_id`);
+  const read = await resolveWithRead(ctx, [ref], [anchorEnd], 'id', ([anchorId]) => {
+    const conditions = [
+      Prisma.sql`${typedColumn} = ${anchorId}`,
+      ...anchorConditionsAt(anchorEnd, ref.type, anchorId, askedVersion(ref)),
+      ...endConditions(otherEnd, otherType, ctx.viewer, 'any'),
+      ...privacyAcrossNames(privateNames(), ctx.viewer),
+    ];
+    return Prisma.sql`SELECT ${PAGE_COLUMNS} FROM relations r ${endJoins(otherEnd, otherType)} WHERE ${where(conditions)} ORDER BY r.id LIMIT ${size}`;
+  });
+  const relation = relationReader(read.columns);
+  return read.rows.map(relation);
 }
+
+/** The typed column's word per entity type (never the caller's text in raw SQL). */
+const TYPED: Record<EntityType, string> = { USER: 'user', SPACE: 'space', CONTENT: 'content' };
 
 export interface RelationNameSummary {
   name: string;
@@ -314,7 +369,7 @@ export async function listRelationNames({
     ...privacyAcrossNames(privateNames(), ctx.viewer),
   ];
   if (name !== undefined) conditions.push(Prisma.sql`r.name = ${validateRelationName(name)}`);
-  return ctx.prisma.$queryRaw<RelationNameSummary[]>(
+  return ctx.db.read<RelationNameSummary>(
     Prisma.sql`SELECT r.name, count(*)::int AS count, min(r.created_at) AS "firstCreatedAt", max(r.created_at) AS "lastCreatedAt"
       FROM relations r ${endJoins('source', sourceType)} ${endJoins('target', targetType)}
       WHERE ${where(conditions)} GROUP BY r.name ORDER BY min(r.id) LIMIT 10000`,

@@ -51,6 +51,11 @@ export function columnsOf(table: Table, alias: string): Prisma.Sql {
   return aliased(table, alias).sql;
 }
 
+/** As columnsOf, each column null unless `when` (an SQL condition) holds. */
+export function columnsOfWhen(table: Table, alias: string, when: string): Prisma.Sql {
+  return Prisma.raw(FIELDS[table].map((f) => `CASE WHEN ${when} THEN ${alias}."${snake(f)}" END AS "${alias}.${f}"`).join(', '));
+}
+
 /** The row of `table` read under `alias`, or null when the (outer) join found none. */
 export function rowOf<T extends Table>(row: Record<string, unknown>, table: T, alias: string): RowOf[T] | null {
   const { fields, keys } = aliased(table, alias);

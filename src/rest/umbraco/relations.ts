@@ -95,8 +95,8 @@ export function registerRelations(app: Hono<UmbracoEnv>, base: string): void {
   app.delete('/relation/:id', async (c) => {
     const ctx = c.get('ctx');
     const segment = c.req.param('id');
-    const row = await relationById(ctx, segment);
-    const deleted = await deleteRelationById({ ctx, id: row.id });
+    // Read and checked once: only a content relation the caller may see is Umbraco's to delete.
+    const deleted = isId(segment) ? await deleteRelationById({ ctx, id: Number(segment), accept: isContentRelation }) : null;
     if (!deleted) throw relationNotFound(segment);
     return c.json(relationBody(base, deleted));
   });

@@ -13,6 +13,9 @@ export const MAX_LIST_SIZE = 10_000;
 /** Ids are PostgreSQL `integer`s: a cursor beyond them never came from a page. */
 const MAX_ID = 2_147_483_647;
 
+/** Relation lists run in creation (id) order: oldest first (Confluence's order) or latest first, keyset-paged either way. */
+export type Order = 'asc' | 'desc';
+
 /** One page of a list, fetched with one row more than asked for so that `hasMore` costs no count. */
 export interface Page<T> {
   rows: T[];

@@ -8,7 +8,7 @@ import { governingSpace, pinnedVersion, resolveEntity, type ResolvedEntity } fro
 import { askedVersion, prefetchEntities, resolveWithRead } from './prefetch.js';
 import { viewerHas } from './space-access.js';
 import { isForeignKeyViolation, violatedForeignKey } from '../db/errors.js';
-import { listSize, pageOf, pageOffset, pageSize, type Page } from './paging.js';
+import { listSize, pageOf, pageOffset, pageSize, type Order, type Page } from './paging.js';
 import {
   anchorConditions,
   anchorConditionsAt,
@@ -142,8 +142,10 @@ export interface ListRelationsInput {
   otherType: EntityType;
   otherStatus?: string | null;
   otherVersion?: number | null;
-  /** Keyset position (see paging.ts): only relations with a larger id. */
+  /** Keyset position (see paging.ts): only relations after it in the list's order. */
   after?: number | null;
+  /** Default `asc`, oldest first. */
+  order?: Order;
   /** Rows to skip after the cursor (the Confluence `start` without a cursor). */
   offset?: number;
   /** Capped at MAX_PAGE_SIZE. */
@@ -188,6 +190,7 @@ export async function listRelations(input: ListRelationsInput): Promise<Page<Rel
   const limit = pageSize(input.limit, 'limit');
   const offset = pageOffset(input.offset);
   const { anchorEnd, otherEnd, from, conditions } = prepareList(input);
+  const desc = input.order === 'desc';
   if (limit === 0) {
     // Nothing to read, but a missing anchor is still an error.
     await resolveAnchor(input.ctx, input.anchor, anchorEnd);
@@ -195,8 +198,8 @@ export async function listRelations(input: ListRelationsInput): Promise<Page<Rel
   }
   const joined = await resolveWithRead(input.ctx, [input.anchor], [anchorEnd], 'id', ([anchorId]) => {
     const all = conditions(anchorId);
-    if (input.after) all.push(Prisma.sql`r.id > ${input.after}`);
-    const page = Prisma.sql`SELECT r.id ${from} WHERE ${where(all)} ORDER BY r.id LIMIT ${limit + 1} OFFSET ${offset}`;
+    if (input.after) all.push(desc ? Prisma.sql`r.id < ${input.after}` : Prisma.sql`r.id > ${input.after}`);
+    const page = Prisma.sql`SELECT r.id ${from} WHERE ${where(all)} ORDER BY r.id ${Prisma.raw(desc ? 'DESC' : 'ASC')} LIMIT ${limit + 1} OFFSET ${offset}`;
     return withEnds(page, otherEnd, input.otherType);
   });
   const read = endsReader(joined.columns, otherEnd, input.otherType);
@@ -205,7 +208,8 @@ export async function listRelations(input: ListRelationsInput): Promise<Page<Rel
     primeEnds(input.ctx, ends);
     return relation;
   });
-  return pageOf(rows, limit);
+  // withEnds returns the page's rows in ascending id order; a descending page is that order reversed.
+  return pageOf(desc ? rows.reverse() : rows, limit);
 }
 
 /** Hands the rows the page statement joined to the request's loaders, so showing the page costs no more statements. */

@@ -9,13 +9,12 @@ import { Prisma } from '../generated/prisma/client.js';
 import type { Ctx } from '../context.js';
 import { contentSelector, type ContentSelector, type EntityType } from '../domain/entities.js';
 import { isPrivateName, privateNames, validateRelationName } from '../domain/relation-rules.js';
-import { pageOf, type Page } from './paging.js';
+import { pageOf, type Order, type Page } from './paging.js';
 import { primeEnds } from './relations.js';
 import { privacyAcrossNames, privacyConditions, where, type End, type RelationRow } from './relation-sql.js';
 import { otherEndConditions, otherEndJoins, otherEndsReader, parentConditions, parents, withOtherEnds, type OtherType } from './traversal-sql.js';
 
 export type Direction = 'from' | 'to';
-export type Order = 'asc' | 'desc';
 
 /** One nested relation field's question, asked of each parent: everything but the parent. */
 export interface EntityRelationsQuery {

@@ -149,6 +149,17 @@ describe('nested relation fields', () => {
     expect(second.me.relationsFrom.pageInfo.hasNextPage).toBe(false);
   });
 
+  it('orders the root lists latest first with CREATED_DESC too, in the same statements', async () => {
+    const query = `query($after: String) { relationsTo(name: "likes", target: { type: CONTENT, key: "${pages[1]}" }, sourceType: USER, first: 30, after: $after, orderBy: CREATED_DESC) {
+      pageInfo { hasNextPage endCursor } nodes { source { ... on User { displayName } } } } }`;
+    const first = await run(alice.token, query, {});
+    expect(first.statements).toBe(2);
+    const second: any = await ok(t, alice.token, query, { after: first.data.relationsTo.pageInfo.endCursor });
+    const names = [...first.data.relationsTo.nodes, ...second.relationsTo.nodes].map((n: any) => n.source.displayName);
+    expect(names).toEqual(likers.map((l) => l.user.displayName).reverse());
+    expect(second.relationsTo.pageInfo.hasNextPage).toBe(false);
+  });
+
   it('lists every name and type when they are omitted, and relationNames counts them', async () => {
     const query = `query($key: String!) { user(key: $key) {
       relationsFrom(first: 200) { totalCount nodes { name target { __typename } } }

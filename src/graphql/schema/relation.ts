@@ -18,6 +18,14 @@ import { UserRef } from './user.js';
 
 export const RelationRef = builder.objectRef<RelationRow>('Relation');
 
+export const RelationOrder = builder.enumType('RelationOrder', {
+  description: 'The order of a relation list; keyset-paged either way',
+  values: {
+    CREATED_ASC: { value: 'asc', description: "Oldest first (the default, and Confluence's order)" },
+    CREATED_DESC: { value: 'desc', description: 'Latest first' },
+  } as const,
+});
+
 const RelationData = builder.objectRef<RelationRow>('RelationData').implement({
   fields: (t) => ({
     createdBy: t.field({
@@ -79,9 +87,9 @@ export const RelationConnection = builder.objectRef<Connection<RelationRow>>('Re
 /** The service's list input, with the GraphQL paging arguments in place of its own. */
 type ListArgs = Omit<ListRelationsInput, 'after' | 'offset' | 'limit'> & { first?: number | null; after?: string | null };
 
-async function relationConnection({ first, after, ...input }: ListArgs): Promise<Connection<RelationRow>> {
+async function relationConnection({ first, after, order, ...input }: ListArgs): Promise<Connection<RelationRow>> {
   const page = pageArgs({ size: first, cursor: after });
-  const { rows, hasMore } = await listRelations({ ...input, limit: page.limit, after: page.after });
+  const { rows, hasMore } = await listRelations({ ...input, order, limit: page.limit, after: page.after });
   return { rows, hasMore, after: page.after, count: () => countRelations(input) };
 }
 
@@ -121,12 +129,14 @@ builder.queryFields((t) => ({
       targetVersion: t.arg.int({ description: 'Content targets pinned to this version (with targetStatus historical)' }),
       first: t.arg.int({ description: `Page size: default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}` }),
       after: t.arg.string({ description: 'The endCursor of the previous page' }),
+      orderBy: t.arg({ type: RelationOrder, description: 'CREATED_ASC (default) or CREATED_DESC' }),
     },
     resolve: (_, a, ctx) =>
       relationConnection({
         ctx,
         name: a.name,
         direction: 'from',
+        order: a.orderBy ?? 'asc',
         anchor: a.source,
         otherType: a.targetType,
         otherStatus: a.targetStatus,
@@ -146,12 +156,14 @@ builder.queryFields((t) => ({
       sourceVersion: t.arg.int({ description: 'Content sources pinned to this version (with sourceStatus historical)' }),
       first: t.arg.int({ description: `Page size: default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}` }),
       after: t.arg.string({ description: 'The endCursor of the previous page' }),
+      orderBy: t.arg({ type: RelationOrder, description: 'CREATED_ASC (default) or CREATED_DESC' }),
     },
     resolve: (_, a, ctx) =>
       relationConnection({
         ctx,
         name: a.name,
         direction: 'to',
+        order: a.orderBy ?? 'asc',
         anchor: a.target,
         otherType: a.sourceType,
         otherStatus: a.sourceStatus,

@@ -5,7 +5,7 @@ import type { Ctx } from '../../context.js';
 import type { EntityType } from '../../domain/entities.js';
 import type { ContentView } from '../../domain/content-view.js';
 import type { Space, User } from '../../generated/prisma/client.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageArgs } from '../../services/paging.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageArgs, type Order } from '../../services/paging.js';
 import type { RelationRow } from '../../services/relations.js';
 import {
   countEntityRelations,
@@ -13,22 +13,13 @@ import {
   loadRelationNames,
   prepareEntityRelations,
   type EntityRelationsQuery,
-  type Order,
   type RelationNameCount,
 } from '../../services/traversal.js';
 import { ContentRef } from './content.js';
 import { EntityTypeEnum } from './entity-ref.js';
-import { RelationConnection, type Connection } from './relation.js';
+import { RelationConnection, RelationOrder, type Connection } from './relation.js';
 import { SpaceRef } from './space.js';
 import { UserRef } from './user.js';
-
-export const RelationOrder = builder.enumType('RelationOrder', {
-  description: 'The order of a relation list; keyset-paged either way',
-  values: {
-    CREATED_ASC: { value: 'asc', description: "Oldest first (the default, and Confluence's order)" },
-    CREATED_DESC: { value: 'desc', description: 'Latest first' },
-  } as const,
-});
 
 const RelationDirection = builder.enumType('RelationDirection', {
   values: {

@@ -100,3 +100,19 @@ export function createLoaders(prisma: PrismaClient, viewer: Viewer | null): Load
   });
   return { users, usersByKey, spaces, spacesByKey, contents, contentVersions, memberLevels };
 }
+
+// Per request (keyed by its loaders, made once per request) and per question: see `questionLoader`.
+const questions = new WeakMap<Loaders, Map<string, DataLoader<number, unknown>>>();
+
+/**
+ * The request's loader for one question asked of many parents (a nested field's arguments: `key` names them
+ * and the kind of answer), created when first asked: the parents asking it at one position of a query share
+ * one batch, so one statement.
+ */
+export function questionLoader<V>(loaders: Loaders, key: string, batch: (parentIds: number[]) => Promise<V[]>): DataLoader<number, V> {
+  let known = questions.get(loaders);
+  if (!known) questions.set(loaders, (known = new Map()));
+  let loader = known.get(key) as DataLoader<number, V> | undefined;
+  if (!loader) known.set(key, (loader = new DataLoader<number, V>((ids) => batch([...ids]), { maxBatchSize: 10_000 })));
+  return loader;
+}

@@ -1,7 +1,7 @@
 // A space's content as GraphQL's Space.contents lists it, batched: every space at one position of a query is
 // read in one statement (per-space keyset pages side by side, unnest + LATERAL), and its count in one more.
 // The batches are DataLoaders of the request, one per distinct set of arguments, made when first needed.
-import DataLoader from 'dataloader';
+import { questionLoader } from '../loaders.js';
 import type { Ctx } from '../context.js';
 import { Prisma, type Content } from '../generated/prisma/client.js';
 import { parseContentStatus, parseContentType, type ContentStatus, type ContentType } from '../domain/entities.js';
@@ -75,25 +75,14 @@ async function readCounts(ctx: Ctx, spaceIds: readonly number[], filter: Content
   return spaceIds.map((id) => counts.get(id) ?? 0);
 }
 
-// Per request (keyed by its loaders, made once per request), per distinct arguments: one batch per position.
-const batches = new WeakMap<object, Map<string, DataLoader<number, unknown>>>();
-
-function batchOf<V>(ctx: Ctx, key: string, load: (spaceIds: readonly number[]) => Promise<V[]>): DataLoader<number, V> {
-  let loaders = batches.get(ctx.loaders);
-  if (!loaders) batches.set(ctx.loaders, (loaders = new Map()));
-  let loader = loaders.get(key) as DataLoader<number, V> | undefined;
-  if (!loader) loaders.set(key, (loader = new DataLoader<number, V>(load)));
-  return loader;
-}
-
 /** One page of a space's content in id order, read together with every other space asking the same in this request. */
 export function spaceContentsPage(ctx: Ctx, spaceId: number, filter: ContentFilter, page: KeysetPage): Promise<Page<Content>> {
-  const key = JSON.stringify(['page', filter.type, filter.status, page.limit, page.after]);
-  return batchOf(ctx, key, (ids) => readPages(ctx, ids, filter, page)).load(spaceId);
+  const key = JSON.stringify(['space contents', filter.type, filter.status, page.limit, page.after]);
+  return questionLoader(ctx.loaders, key, (ids) => readPages(ctx, ids, filter, page)).load(spaceId);
 }
 
 /** How many rows `spaceContentsPage` walks through in all, counted together with the other spaces asking the same. */
 export function countSpaceContents(ctx: Ctx, spaceId: number, filter: ContentFilter): Promise<number> {
-  const key = JSON.stringify(['count', filter.type, filter.status]);
-  return batchOf(ctx, key, (ids) => readCounts(ctx, ids, filter)).load(spaceId);
+  const key = JSON.stringify(['space content count', filter.type, filter.status]);
+  return questionLoader(ctx.loaders, key, (ids) => readCounts(ctx, ids, filter)).load(spaceId);
 }

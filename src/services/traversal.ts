@@ -4,9 +4,9 @@
 // statement (traversal-sql.ts), so a query costs one statement per position, whatever the number of
 // parents and the page size. The rules are the flat lists' (relations.ts): only relations whose other
 // end the viewer may view, private names only for their owner.
-import DataLoader from 'dataloader';
 import { Prisma } from '../generated/prisma/client.js';
 import type { Ctx } from '../context.js';
+import { questionLoader } from '../loaders.js';
 import { contentSelector, type ContentSelector, type EntityType } from '../domain/entities.js';
 import { isPrivateName, privateNames, validateRelationName } from '../domain/relation-rules.js';
 import { pageOf, type Order, type Page } from './paging.js';
@@ -73,23 +73,11 @@ export interface PageRequest {
   order: Order;
 }
 
-// Per request (a context lives for one request): one loader per question, created when first asked.
-const pageLoaders = new WeakMap<Ctx, Map<string, DataLoader<number, Page<RelationRow>>>>();
-const countLoaders = new WeakMap<Ctx, Map<string, DataLoader<number, number>>>();
-
-function loaderFor<V>(store: WeakMap<Ctx, Map<string, DataLoader<number, V>>>, ctx: Ctx, key: string, batch: (ids: number[]) => Promise<V[]>) {
-  let loaders = store.get(ctx);
-  if (!loaders) store.set(ctx, (loaders = new Map()));
-  let loader = loaders.get(key);
-  if (!loader) loaders.set(key, (loader = new DataLoader<number, V>((ids) => batch([...ids]), { maxBatchSize: 10_000 })));
-  return loader;
-}
-
 /** One page of a parent's relations; the parents asking the same question in this tick share one statement. */
 export function loadEntityRelations(ctx: Ctx, query: Prepared, page: PageRequest, parentId: number): Promise<Page<RelationRow>> {
   if (page.limit === 0) return Promise.resolve({ rows: [], hasMore: false });
-  const key = JSON.stringify([query, page]);
-  return loaderFor(pageLoaders, ctx, key, (ids) => readPages(ctx, query, page, ids)).load(parentId);
+  const key = JSON.stringify(['relations', query, page]);
+  return questionLoader(ctx.loaders, key, (ids) => readPages(ctx, query, page, ids)).load(parentId);
 }
 
 async function readPages(ctx: Ctx, q: Prepared, page: PageRequest, ids: number[]): Promise<Page<RelationRow>[]> {
@@ -119,7 +107,7 @@ async function readPages(ctx: Ctx, q: Prepared, page: PageRequest, ids: number[]
 
 /** How many relations a parent has that its pages walk through, for all parents asking in this tick in one statement. */
 export function countEntityRelations(ctx: Ctx, query: Prepared, parentId: number): Promise<number> {
-  return loaderFor(countLoaders, ctx, JSON.stringify(query), (ids) => readCounts(ctx, query, ids)).load(parentId);
+  return questionLoader(ctx.loaders, JSON.stringify(['relation count', query]), (ids) => readCounts(ctx, query, ids)).load(parentId);
 }
 
 async function readCounts(ctx: Ctx, q: Prepared, ids: number[]): Promise<number[]> {
@@ -138,15 +126,13 @@ export interface RelationNameCount {
   count: number;
 }
 
-const nameLoaders = new WeakMap<Ctx, Map<string, DataLoader<number, RelationNameCount[]>>>();
-
 /**
  * The names of a parent's relations with the number of each per direction and other type: what the lists
  * with those arguments (and the default `current` state) would count. Both directions when none is given.
  */
 export function loadRelationNames(ctx: Ctx, anchorType: EntityType, direction: Direction | null, parentId: number): Promise<RelationNameCount[]> {
-  const key = JSON.stringify([anchorType, direction]);
-  return loaderFor(nameLoaders, ctx, key, (ids) => readNames(ctx, anchorType, direction, ids)).load(parentId);
+  const key = JSON.stringify(['relation names', anchorType, direction]);
+  return questionLoader(ctx.loaders, key, (ids) => readNames(ctx, anchorType, direction, ids)).load(parentId);
 }
 
 async function readNames(ctx: Ctx, anchorType: EntityType, direction: Direction | null, ids: number[]): Promise<RelationNameCount[][]> {

@@ -86,7 +86,8 @@ function inChild(config: Config, on: { migrated(): void; step(line: string): voi
   });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (code, signal) => {
+    child.once('close', (code, signal) => {
+      // 'close', not 'exit': by then everything the child wrote to stderr has been read.
       process.off('exit', stop);
       if (code === 0 && result) return resolve(result);
       // The child's own one-line error ("relation-gateway: ..."), without the prefix the CLI adds again.
@@ -101,14 +102,18 @@ export async function runFirstStartChild(config: Config): Promise<void> {
   const send = (message: Message) => new Promise<void>((resolve, reject) => process.send!(message, undefined, {}, (e) => (e ? reject(e) : resolve())));
   const orphaned = () => process.exit(1); // the parent exited (a second signal): stop too
   process.on('disconnect', orphaned);
-  const db = await openDatabase({ dataDir: config.dataDir, lock: adoptParentLock(config.dataDir) });
   try {
-    await send({ migrated: true });
-    const { admin, demo } = await bootstrap(config, db, (line) => void send({ step: line }));
-    await send({ done: { admin: admin && { user: { email: admin.user.email }, token: admin.token }, demo } });
+    const db = await openDatabase({ dataDir: config.dataDir, lock: adoptParentLock(config.dataDir) });
+    try {
+      await send({ migrated: true });
+      const { admin, demo } = await bootstrap(config, db, (line) => void send({ step: line }));
+      await send({ done: { admin: admin && { user: { email: admin.user.email }, token: admin.token }, demo } });
+    } finally {
+      await db.close();
+    }
   } finally {
-    await db.close();
+    // Closing the channel lets the process exit, with its error on stderr for the parent if there is one.
+    process.off('disconnect', orphaned);
+    process.disconnect();
   }
-  process.off('disconnect', orphaned);
-  process.disconnect();
 }

@@ -1,4 +1,6 @@
 // The first start on an empty database creates the admin and prints its token, once.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freshPlace, graphql, runCli, startServe, TOKEN, type Place } from '../support/processes.js';
 
@@ -108,6 +110,18 @@ describe('first start', SLOW, () => {
       }
     } finally {
       await migrated.cleanup();
+    }
+  });
+
+  test.skipIf(process.env.TEST_DATABASE_URL)('a first start whose child process fails exits 1 with its error, not hanging', async () => {
+    const broken = await freshPlace();
+    try {
+      writeFileSync(join(broken.dataDir, 'pg'), ''); // a file where the database folder goes
+      const { code, stderr } = await runCli(['serve'], broken.env);
+      expect(code).toBe(1);
+      expect(stderr).toContain('Preparing the embedded database failed: EEXIST');
+    } finally {
+      await broken.cleanup();
     }
   });
 

@@ -55,7 +55,7 @@ export async function bootstrap(config: Config, db: Database, step: (line: strin
 }
 
 /** The banner that shows the admin token; it is printed once and never stored in plain text. */
-export function adminBanner(admin: { user: User; token: string }): string {
+export function adminBanner(admin: { user: { email: string }; token: string }): string {
   return [
     '',
     `Created the site admin ${admin.user.email}. Its API token (shown only this once):`,

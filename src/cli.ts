@@ -75,6 +75,15 @@ async function run(argv: string[]): Promise<number> {
       await startServer(config, { handleSignals: true });
       return -1; // keeps running until a signal stops it
     }
+    case 'first-start': {
+      // Internal: the child process `serve` starts to build the embedded database (first-start.ts).
+      if (!process.send || config.databaseUrl) throw new UsageError("unknown command 'first-start'");
+      // A stop signal to the whole service (systemd's control group) is the parent's to handle: it waits for this work.
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => {});
+      const { runFirstStartChild } = await import('./first-start.js');
+      await runFirstStartChild(config);
+      return 0;
+    }
     case 'migrate': {
       parse(argv.slice(1), {});
       await withDatabase(config, async (db) => {

@@ -1,14 +1,14 @@
 // Process entry: config → listen → database (migrated) → first-start bootstrap → serve; graceful stop on signals.
-import { existsSync } from 'node:fs';
+// On the embedded database the migrations and the first-start bootstrap may run in a child process (first-start.ts).
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { adminBanner, bootstrap } from './bootstrap.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
+import { openEmbedded } from './first-start.js';
 import { createLogger, type Logger } from './observability/log.js';
 import { listenMetrics } from './observability/metrics-server.js';
 import type { Tracing } from './observability/tracing.js';
@@ -63,8 +63,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let metrics: { server: Server; url: string } | undefined;
   let tracing: Tracing | undefined;
   try {
-    db = await openMigrated(config, log);
-    const { admin, demo } = await bootstrap(config, db, (step) => log.info(step));
+    // Embedded: a first start (or pending migrations) is done by a short-lived child process, see first-start.ts.
+    const opened = config.databaseUrl ? { db: await openMigrated(config, log) } : await openEmbedded(config, log);
+    db = opened.db;
+    const { admin, demo } = opened.firstStart ?? (await bootstrap(config, db, (step) => log.info(step)));
     // Printed whatever LOG_LEVEL says and not through the logger, which would redact the token: it is the only chance to see it.
     if (admin) out(adminBanner(admin));
     if (demo && !demo.skipped) {
@@ -150,20 +152,11 @@ function postgresPlace(url: string): string {
   return `${hostname || 'localhost'}:${port || 5432}${pathname}`;
 }
 
-/** Opens the database and applies pending migrations, with a line before and after (a first embedded start takes a while). */
+/** Connects to PostgreSQL and applies pending migrations, with a line before and after. */
 async function openMigrated(config: Config, log: Logger): Promise<Database> {
   const started = performance.now();
-  if (config.databaseUrl) {
-    log.info(`Connecting to PostgreSQL at ${postgresPlace(config.databaseUrl)} and applying pending migrations`);
-  } else {
-    const fresh = !existsSync(join(config.dataDir, 'pg', 'PG_VERSION'));
-    log.info(
-      fresh
-        ? `Creating the embedded database in ${config.dataDir} and applying migrations (first start: about 10 s)`
-        : `Opening the embedded database in ${config.dataDir} and applying pending migrations`,
-    );
-  }
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  log.info(`Connecting to PostgreSQL at ${postgresPlace(config.databaseUrl!)} and applying pending migrations`);
+  const db = await openDatabase({ databaseUrl: config.databaseUrl });
   log.info(`Database ready in ${Math.round(performance.now() - started)} ms`);
   return db;
 }

@@ -54,6 +54,8 @@ export interface OpenDatabaseOptions {
   migrate?: boolean;
   /** An already-open PGlite (tests); no folder lock; closed by close(). */
   pglite?: PGlite;
+  /** The data-folder lock, already taken by the caller; released by close() (or when the open fails). */
+  lock?: { release(): void };
 }
 
 export interface Statements {
@@ -173,7 +175,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   try {
     if (!db) {
       const dataDir = opts.dataDir ?? 'data';
-      lock = await acquireDataDirLock(dataDir);
+      lock = opts.lock ?? (await acquireDataDirLock(dataDir));
       const pgDir = join(dataDir, 'pg');
       mkdirSync(pgDir, { recursive: true });
       db = await PGlite.create(pgDir, { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });

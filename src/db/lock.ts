@@ -132,3 +132,17 @@ export async function acquireDataDirLock(dataDir: string): Promise<{ release(): 
   }
   throw new Error(`Could not take the lock ${lockPath}`);
 }
+
+/**
+ * For the short-lived process a serving gateway starts to build its embedded database (src/first-start.ts):
+ * the serving parent keeps `${dataDir}/gateway.lock` all along, so nothing else can take the folder
+ * between the child's work and the parent's own open. The child works under it only when the lock
+ * names its parent; releasing is left to the parent.
+ */
+export function adoptParentLock(dataDir: string): { release(): void } {
+  const holder = readLock(resolve(join(dataDir, 'gateway.lock')))?.info;
+  if (!holder || holder.pid !== process.ppid || holder.hostname !== hostname()) {
+    throw new Error(`Data directory ${dataDir} is not locked by this process's parent; run \`relation-gateway serve\` instead`);
+  }
+  return { release: () => {} };
+}

@@ -167,6 +167,18 @@ async function pgConfigOf(factory: SqlDriverAdapterFactory): Promise<pg.PoolConf
   }
 }
 
+const APPLIED = 'SELECT migration_name, checksum, finished_at IS NOT NULL AS finished FROM _prisma_migrations WHERE rolled_back_at IS NULL';
+type AppliedRow = unknown[]; // [migration_name, checksum, finished]
+
+function allApplied(rows: AppliedRow[], list: MigrationList): boolean {
+  if (rows.some(([, , finished]) => !finished)) return false;
+  const applied = new Map(rows.map(([name, checksum]) => [name, checksum]));
+  return list.migrationDirectories.every((dir) => {
+    const { content } = dir.migrationFile;
+    return content.tag === 'ok' && applied.get(dir.path) === createHash('sha256').update(content.value).digest('hex');
+  });
+}
+
 /**
  * Whether every migration is recorded as applied with the same checksum, and none failed: then the
  * engine (a WebAssembly module: half a second and tens of MB that stay resident) need not load at all.
@@ -175,21 +187,20 @@ async function pgConfigOf(factory: SqlDriverAdapterFactory): Promise<pg.PoolConf
 async function upToDate(factory: SqlDriverAdapterFactory, list: MigrationList): Promise<boolean> {
   const adapter = await factory.connect();
   try {
-    const { rows } = await adapter.queryRaw({
-      sql: 'SELECT migration_name, checksum, finished_at IS NOT NULL AS finished FROM _prisma_migrations WHERE rolled_back_at IS NULL',
-      args: [],
-      argTypes: [],
-    });
-    if (rows.some(([, , finished]) => !finished)) return false;
-    const applied = new Map(rows.map(([name, checksum]) => [name, checksum]));
-    return list.migrationDirectories.every((dir) => {
-      const { content } = dir.migrationFile;
-      return content.tag === 'ok' && applied.get(dir.path) === createHash('sha256').update(content.value).digest('hex');
-    });
+    return allApplied((await adapter.queryRaw({ sql: APPLIED, args: [], argTypes: [] })).rows, list);
   } catch {
     return false;
   } finally {
     await adapter.dispose();
+  }
+}
+
+/** The same question through any query function (an open Database's Prisma): are all of prisma/migrations applied? */
+export async function migrationsApplied(query: (sql: string) => Promise<AppliedRow[]>, migrationsDir?: string): Promise<boolean> {
+  try {
+    return allApplied(await query(APPLIED), readMigrations(migrationsDir));
+  } catch {
+    return false;
   }
 }
 

@@ -40,6 +40,12 @@ describe('relation-gateway CLI', SLOW, () => {
     expect(stderr).toContain('Usage: relation-gateway');
   });
 
+  test('first-start, which only serve runs (as its child), is not a command of its own', async () => {
+    const { code, stderr } = await runCli(['first-start'], place.env);
+    expect(code).toBe(2);
+    expect(stderr).toContain("unknown command 'first-start'");
+  });
+
   test('user create without --email names the missing option', async () => {
     const { code, stderr } = await runCli(['user', 'create', '--name', 'Nobody'], place.env);
     expect(code).toBe(2);

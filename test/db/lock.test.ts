@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
-import { acquireDataDirLock } from '../../src/db/lock.js';
+import { acquireDataDirLock, adoptParentLock } from '../../src/db/lock.js';
 
 const fixture = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'open.ts');
 const dirs: string[] = [];
@@ -91,5 +91,16 @@ describe('data folder lock', () => {
     await expect(acquireDataDirLock(dataDir)).rejects.toThrow(`is in use by process ${process.pid}`);
     lock.release();
     (await acquireDataDirLock(dataDir)).release();
+  });
+
+  it("a first-start child works only under its parent's lock", async () => {
+    const dataDir = tempDir();
+    expect(() => adoptParentLock(dataDir)).toThrow('is not locked by this process');
+    const lock = await acquireDataDirLock(dataDir); // held by this process, which is not the parent of itself
+    try {
+      expect(() => adoptParentLock(dataDir)).toThrow('is not locked by this process');
+    } finally {
+      lock.release();
+    }
   });
 });

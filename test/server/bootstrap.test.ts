@@ -1,6 +1,8 @@
 // The first start on an empty database creates the admin and prints its token, once.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { freshPlace, graphql, startServe, TOKEN, type Place } from '../support/processes.js';
+import { freshPlace, graphql, runCli, startServe, TOKEN, type Place } from '../support/processes.js';
 
 const SLOW = { timeout: 120_000 };
 
@@ -91,6 +93,35 @@ describe('first start', SLOW, () => {
     } finally {
       await served.stop();
       await empty.cleanup();
+    }
+  });
+
+  test('after `migrate` alone, the first serve still creates the admin (and the demo data when embedded)', async () => {
+    const migrated = await freshPlace();
+    try {
+      expect((await runCli(['migrate'], migrated.env)).code).toBe(0);
+      const served = await startServe(migrated.env);
+      try {
+        const [adminToken]: string[] = served.output().match(TOKEN) ?? [];
+        const demo = await graphql(served.url, adminToken, '{ me { email } space(key: "DEMO") { key } }');
+        expect(demo.body.data).toEqual({ me: { email: 'admin@example.com' }, space: migrated.kind === 'pglite' ? { key: 'DEMO' } : null });
+      } finally {
+        expect(await served.stop()).toBe(0);
+      }
+    } finally {
+      await migrated.cleanup();
+    }
+  });
+
+  test.skipIf(process.env.TEST_DATABASE_URL)('a first start whose child process fails exits 1 with its error, not hanging', async () => {
+    const broken = await freshPlace();
+    try {
+      writeFileSync(join(broken.dataDir, 'pg'), ''); // a file where the database folder goes
+      const { code, stderr } = await runCli(['serve'], broken.env);
+      expect(code).toBe(1);
+      expect(stderr).toContain('Preparing the embedded database failed: EEXIST');
+    } finally {
+      await broken.cleanup();
     }
   });
 

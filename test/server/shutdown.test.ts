@@ -1,7 +1,7 @@
 // SIGTERM and SIGINT: stop accepting, finish what is in flight, close the database, exit 0.
 import { request } from 'node:http';
 import { afterAll, describe, expect, test } from 'vitest';
-import { freshPlace, graphql, startServe, TOKEN, type Place, type Serving } from '../support/processes.js';
+import { freshPlace, graphql, spawnCli, startServe, TOKEN, type Place, type Serving } from '../support/processes.js';
 
 const SLOW = { timeout: 120_000 };
 
@@ -74,5 +74,35 @@ describe('graceful shutdown', SLOW, () => {
       expect(await served.stop('SIGINT')).toBe(0);
     }
     expect(served.output()).toContain('SIGINT: finishing in-flight requests');
+  });
+
+  // On the embedded database the first start's work runs in a child process of its own process group (a Ctrl-C
+  // reaches only the server, which waits for it); on PostgreSQL it runs in the server. Either way: finish, then stop.
+  test('SIGINT during the first start lets it finish, prints the token, then stops cleanly', async () => {
+    const place = await ownPlace();
+    const child = spawnCli(['serve'], place.env);
+    let output = '';
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await new Promise<void>((resolve) => {
+      const onData = (d: Buffer) => {
+        output += d;
+        if (output.includes('applying')) resolve(); // the line before the database work
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+    });
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(output).toContain('SIGINT: stopping as soon as the start has finished');
+    expect(output).toContain('Stopped cleanly');
+    const [token]: string[] = output.match(TOKEN) ?? [];
+    expect(token).toBeDefined();
+    const again = await startServe(place.env);
+    try {
+      expect(again.output()).not.toMatch(TOKEN);
+      expect((await graphql(again.url, token, '{ me { email } }')).body).toEqual({ data: { me: { email: 'admin@example.com' } } });
+    } finally {
+      expect(await again.stop()).toBe(0);
+    }
   });
 });

@@ -85,6 +85,11 @@ export function runCli(args: string[], env: Record<string, string>): Promise<Cli
   });
 }
 
+/** Spawns the CLI without waiting for anything (stopped with the worker if the test leaves it running). */
+export function spawnCli(args: string[], env: Record<string, string>): ChildProcess {
+  return track(spawn(CLI[0], [...CLI.slice(1), ...args], { cwd: ROOT, env: childEnv(env) }));
+}
+
 export interface Serving {
   url: string;
   child: ChildProcess;

@@ -133,7 +133,7 @@ describe('nested traversal equals the flat walk, one parent at a time', () => {
         const w = await build(plan);
         for (const [outer, inner] of pairs) await compare(w, outer, inner);
       }),
-      { numRuns: Number(process.env.TRAVERSAL_RUNS ?? 15), seed: process.env.TRAVERSAL_SEED ? Number(process.env.TRAVERSAL_SEED) : undefined },
+      { numRuns: Number(process.env.TRAVERSAL_RUNS ?? 10), seed: process.env.TRAVERSAL_SEED ? Number(process.env.TRAVERSAL_SEED) : undefined },
     );
   }, 600_000);
 });

@@ -58,28 +58,20 @@ export function parentConditions(end: End, type: EntityType, named: boolean): Pr
 /** `unnest` of the parents' ids as `a(id)`: one array parameter, so the statement text is the same for 1 or 200 parents. */
 export const parents = (ids: number[]) => Prisma.sql`unnest(${ids}::int[]) AS a(id)`;
 
-/**
- * As withEnds, for an other end of any type: each row carries whichever of user, space or content it has.
- * Without `versions` a content end comes without its shown version and that version's author (17 columns
- * fewer per row, for a walk that does not show them).
- */
-export function withOtherEnds(pageIds: Prisma.Sql, otherEnd: End, otherType: OtherType, versions = true): Prisma.Sql {
+/** As withEnds, for an other end of any type: each row carries whichever of user, space or content it has. */
+export function withOtherEnds(pageIds: Prisma.Sql, otherEnd: End, otherType: OtherType): Prisma.Sql {
   if (otherType) return withEnds(pageIds, otherEnd, otherType);
   const type = col(otherEnd, 'type');
   const id = col(otherEnd, 'id');
   const version = col(otherEnd, 'version');
-  const versionColumns = versions ? Prisma.sql`, ${columnsOf('content_versions', 'ov')}, ${columnsOf('users', 'ovu')}` : Prisma.empty;
-  const versionJoins = versions
-    ? Prisma.sql`LEFT JOIN content_versions ov ON ov.content_id = oc.id AND ov.number = CASE WHEN ${version} > 0 THEN ${version} ELSE oc.version END
-    LEFT JOIN users ovu ON ovu.id = ov.by_id`
-    : Prisma.empty;
   return Prisma.sql`SELECT ${PAGE_COLUMNS}, ${columnsOf('users', 'ou')}, ${columnsOf('content', 'oc')}, ${columnsOf('spaces', 'os')},
-      ${columnsOf('users', 'cu')}${versionColumns}
+      ${columnsOf('content_versions', 'ov')}, ${columnsOf('users', 'ovu')}, ${columnsOf('users', 'cu')}
     FROM (${pageIds}) p JOIN relations r ON r.id = p.id
     LEFT JOIN users ou ON ${type} = ${entityType('USER')} AND ou.id = ${id}
     LEFT JOIN content oc ON ${type} = ${entityType('CONTENT')} AND oc.id = ${id}
     LEFT JOIN spaces os ON os.id = CASE WHEN ${type} = ${entityType('SPACE')} THEN ${id} ELSE oc.space_id END
-    ${versionJoins}
+    LEFT JOIN content_versions ov ON ov.content_id = oc.id AND ov.number = CASE WHEN ${version} > 0 THEN ${version} ELSE oc.version END
+    LEFT JOIN users ovu ON ovu.id = ov.by_id
     LEFT JOIN users cu ON cu.id = r.created_by_id
     ORDER BY r.id`;
 }
@@ -88,11 +80,10 @@ export function withOtherEnds(pageIds: Prisma.Sql, otherEnd: End, otherType: Oth
 export function otherEndsReader(columns: string[], otherEnd: End, otherType: OtherType): (row: unknown[]) => { relation: RelationRow; ends: RowEnds } {
   if (otherType) return endsReader(columns, otherEnd, otherType);
   const relation = relationReader(columns);
-  const withVersions = columns.includes('ov.contentId');
-  const users = ['cu', 'ou', ...(withVersions ? ['ovu'] : [])].map((a) => rowReader(columns, 'users', a));
+  const users = ['cu', 'ou', 'ovu'].map((a) => rowReader(columns, 'users', a));
   const space = rowReader(columns, 'spaces', 'os');
   const content = rowReader(columns, 'content', 'oc');
-  const version = withVersions ? rowReader(columns, 'content_versions', 'ov') : null;
+  const version = rowReader(columns, 'content_versions', 'ov');
   const pinnedField = `${otherEnd}Version` as const;
   return (row) => {
     const r = relation(row);
@@ -103,8 +94,7 @@ export function otherEndsReader(columns: string[], otherEnd: End, otherType: Oth
         users: users.map((read) => read(row)).filter((u) => u !== null),
         space: space(row),
         content: c,
-        // Without the version columns nothing is primed: a later `version` field loads it.
-        version: c && version ? { key: `${c.id}:${r[pinnedField] || c.version}`, row: version(row) } : null,
+        version: c ? { key: `${c.id}:${r[pinnedField] || c.version}`, row: version(row) } : null,
       },
     };
   };

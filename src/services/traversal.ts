@@ -27,8 +27,6 @@ export interface EntityRelationsQuery {
   otherType?: EntityType | null;
   otherStatus?: string | null;
   otherVersion?: number | null;
-  /** Whether content ends need their shown version and its author (default yes). */
-  versions?: boolean;
 }
 
 /** A validated question: what the statement is built from, and the key of its loader. */
@@ -38,7 +36,6 @@ interface Prepared {
   name: string | null;
   otherType: OtherType;
   selector: ContentSelector;
-  versions: boolean;
 }
 
 const ends = (direction: Direction): { anchor: End; other: End } =>
@@ -53,7 +50,7 @@ export function prepareEntityRelations(query: EntityRelationsQuery): Prepared {
     query.otherType && query.otherType !== 'CONTENT'
       ? { status: 'current' as const, version: 0 }
       : contentSelector(query.otherStatus, query.otherVersion, `${other}Status`);
-  return { direction: query.direction, anchorType: query.anchorType, name, otherType: query.otherType ?? null, selector, versions: query.versions ?? true };
+  return { direction: query.direction, anchorType: query.anchorType, name, otherType: query.otherType ?? null, selector };
 }
 
 function conditions(ctx: Ctx, q: Prepared): { joins: Prisma.Sql; where: Prisma.Sql[] } {
@@ -91,7 +88,7 @@ async function readPages(ctx: Ctx, q: Prepared, page: PageRequest, ids: number[]
   const pageIds = Prisma.sql`SELECT pg.id FROM ${parents(ids)} CROSS JOIN LATERAL (
       SELECT r.id FROM relations r ${joins} WHERE ${where(conds)} ORDER BY r.id ${Prisma.raw(desc ? 'DESC' : 'ASC')} LIMIT ${page.limit + 1}
     ) pg`;
-  const joined = await ctx.db.readRows(withOtherEnds(pageIds, other, q.otherType, q.versions));
+  const joined = await ctx.db.readRows(withOtherEnds(pageIds, other, q.otherType));
   const read = otherEndsReader(joined.columns, other, q.otherType);
   const byParent = new Map<number, RelationRow[]>(ids.map((id) => [id, []]));
   const anchorId = `${anchor}Id` as const;
@@ -141,7 +138,7 @@ export function loadRelationNames(ctx: Ctx, anchorType: EntityType, direction: D
 async function readNames(ctx: Ctx, anchorType: EntityType, direction: Direction | null, ids: number[]): Promise<RelationNameCount[][]> {
   const directions: Direction[] = direction ? [direction] : ['from', 'to'];
   const parts = directions.map((d) => {
-    const q: Prepared = { direction: d, anchorType, name: null, otherType: null, selector: { status: 'current', version: 0 }, versions: false };
+    const q: Prepared = { direction: d, anchorType, name: null, otherType: null, selector: { status: 'current', version: 0 } };
     const { joins, where: conds } = conditions(ctx, q);
     const otherType = Prisma.raw(`r.${ends(d).other}_type`);
     return Prisma.sql`SELECT r.name, ${d}::text AS direction, ${otherType}::text AS "otherType", count(*)::int AS count, min(r.id) AS first

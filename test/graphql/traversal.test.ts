@@ -125,18 +125,6 @@ describe('nested relation fields', () => {
     expect(t.db.statements.count - before).toBe(1);
   });
 
-  it("joins a content end's version only where the walk shows it, at no extra statement either way", async () => {
-    const query = (fields: string) => `{ me { relationsFrom(name: "favourite", first: 3) { nodes { target { ... on Content { id
-      relationsTo(name: "likes", first: 2) { nodes { source { ... on User { relationsFrom(name: "watch", first: 2) {
-        nodes { target { ... on Content { title ${fields} ${'}'.repeat(14)}`;
-    const plain = await run(alice.token, query(''), {});
-    const versioned = await run(alice.token, query('version { number when }'), {});
-    expect([plain.statements, versioned.statements]).toEqual([4, 4]);
-    const deepest = versioned.data.me.relationsFrom.nodes[0].target.relationsTo.nodes[0].source.relationsFrom.nodes[0].target;
-    expect(deepest.version.number).toBe(1);
-    expect(Date.parse(deepest.version.when)).toBeGreaterThan(0);
-  });
-
   it('pages of each parent follow their own cursor', async () => {
     const query = `query($after: String) { me { relationsFrom(name: "favourite", first: 20, after: $after) {
       pageInfo { hasNextPage endCursor } nodes { target { ... on Content { id } } } } } }`;

@@ -1,8 +1,6 @@
 // Relations on every entity, so a query walks the graph: an entity's relations, their other ends, their
 // relations, and so on. Each field only translates its arguments; services/traversal.ts batches the parents.
-import type { GraphQLResolveInfo } from 'graphql';
 import { builder } from '../builder.js';
-import { selectsBelow } from '../selection.js';
 import type { Ctx } from '../../context.js';
 import type { EntityType } from '../../domain/entities.js';
 import type { ContentView } from '../../domain/content-view.js';
@@ -46,9 +44,8 @@ interface PageArgs {
   orderBy?: Order | null;
 }
 
-async function nestedConnection(ctx: Ctx, query: EntityRelationsQuery, args: PageArgs, parentId: number, info: GraphQLResolveInfo): Promise<Connection<RelationRow>> {
-  // Content's version (and its author) is joined to every row only when something below asks for it.
-  const prepared = prepareEntityRelations({ ...query, versions: selectsBelow(info, 'version') });
+async function nestedConnection(ctx: Ctx, query: EntityRelationsQuery, args: PageArgs, parentId: number): Promise<Connection<RelationRow>> {
+  const prepared = prepareEntityRelations(query);
   const page = pageArgs({ size: args.first, cursor: args.after });
   const { rows, hasMore } = await loadEntityRelations(ctx, prepared, { limit: page.limit, after: page.after, order: args.orderBy ?? 'asc' }, parentId);
   return { rows, hasMore, after: page.after, count: () => countEntityRelations(ctx, prepared, parentId) };
@@ -72,13 +69,12 @@ function relationFields<T>(ref: ObjectParam, anchorType: EntityType, idOf: (pare
         targetVersion: t.arg.int({ description: 'Content targets pinned to this version (with targetStatus historical)' }),
         ...paging(t),
       },
-      resolve: (parent, a, ctx, info) =>
+      resolve: (parent, a, ctx) =>
         nestedConnection(
           ctx,
           { direction: 'from', anchorType, name: a.name, otherType: a.targetType, otherStatus: a.targetStatus, otherVersion: a.targetVersion },
           a,
           idOf(parent as T),
-          info,
         ),
     }),
     relationsTo: t.field({
@@ -91,13 +87,12 @@ function relationFields<T>(ref: ObjectParam, anchorType: EntityType, idOf: (pare
         sourceVersion: t.arg.int({ description: 'Content sources pinned to this version (with sourceStatus historical)' }),
         ...paging(t),
       },
-      resolve: (parent, a, ctx, info) =>
+      resolve: (parent, a, ctx) =>
         nestedConnection(
           ctx,
           { direction: 'to', anchorType, name: a.name, otherType: a.sourceType, otherStatus: a.sourceStatus, otherVersion: a.sourceVersion },
           a,
           idOf(parent as T),
-          info,
         ),
     }),
     relationNames: t.field({

@@ -1,58 +1,21 @@
 // Browsing: Query.spaces, Query.users and Space.contents, keyset-paged connections shaped like RelationConnection.
-import type { ObjectRef } from '@pothos/core';
 import { builder } from '../builder.js';
 import type { Content, Space, User } from '../../generated/prisma/client.js';
 import type { ContentView } from '../../domain/content-view.js';
 import { CONTENT_STATUSES, CONTENT_TYPES } from '../../domain/entities.js';
 import { browseSpaces, browseUsers, countSpaces, countUsers } from '../../services/browse.js';
-import { DEFAULT_PAGE_SIZE, encodeCursor, endCursor, MAX_PAGE_SIZE, pageArgs, type CursorKind, type KeysetPage, type Page } from '../../services/paging.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageArgs, type CursorKind, type KeysetPage } from '../../services/paging.js';
 import { contentFilter, countSpaceContents, spaceContentsPage } from '../../services/space-contents.js';
+import { connectionType } from './connection.js';
 import { ContentRef } from './content.js';
 import { SpaceRef } from './space.js';
 import { UserRef } from './user.js';
-
-/** What a connection field resolves to: one page, the cursor position it started after, and a count made only when totalCount is selected. */
-interface Connection<T> extends Page<T> {
-  after: number | null;
-  count: () => Promise<number>;
-}
 
 /** The page a connection's `first` and `after` ask for; errors name those arguments. */
 const keysetPage = (first: number | null | undefined, after: string | null | undefined, kind: CursorKind): KeysetPage => {
   const { limit, after: id } = pageArgs({ size: first, cursor: after, kind });
   return { limit, after: id };
 };
-
-/** The schema types of this builder, for refs passed around. */
-type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
-
-/** The edge and connection types of a list of `kind` whose rows (with ids) are shown as `node(row)`. */
-function connectionType<T extends { id: number }, N>(name: string, kind: CursorKind, nodeRef: ObjectRef<Types, N>, node: (row: T) => N, description: string) {
-  const Edge = builder.objectRef<T>(`${name}Edge`).implement({
-    fields: (t) => ({
-      cursor: t.string({ resolve: (row) => encodeCursor(row.id, kind) }),
-      // Pothos cannot resolve its result types for a generic N; the ref and `node` agree by this function's signature.
-      node: t.field({ type: nodeRef, resolve: (row) => node(row) as never }),
-    }),
-  });
-  return builder.objectRef<Connection<T>>(`${name}Connection`).implement({
-    description,
-    fields: (t) => ({
-      edges: t.field({ type: [Edge], resolve: (p) => p.rows }),
-      nodes: t.field({ type: [nodeRef], resolve: (p) => p.rows.map(node) }),
-      pageInfo: t.field({
-        type: builder.pageInfoRef(),
-        resolve: (p) => ({
-          hasNextPage: p.hasMore,
-          hasPreviousPage: p.after !== null,
-          startCursor: p.rows.length ? encodeCursor(p.rows[0].id, kind) : null,
-          endCursor: endCursor(p, kind),
-        }),
-      }),
-      totalCount: t.int({ description: 'All rows the caller may view, across pages', resolve: (p) => p.count() }),
-    }),
-  });
-}
 
 const SpaceConnection = connectionType<Space, Space>('Space', 'space', SpaceRef, (space) => space, 'One page of spaces the caller may view, in id order');
 const UserConnection = connectionType<User, User>('User', 'user', UserRef, (user) => user, 'One page of users, in id order');

@@ -1,7 +1,8 @@
 import { builder } from '../builder.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { friendlyDate } from '../../domain/dates.js';
-import { DEFAULT_PAGE_SIZE, encodeCursor, endCursor, MAX_PAGE_SIZE, pageArgs, type Page } from '../../services/paging.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageArgs } from '../../services/paging.js';
+import { connectionType, type Connection } from './connection.js';
 import {
   countRelations,
   createRelation,
@@ -53,36 +54,14 @@ builder.node(RelationRef, {
   }),
 });
 
-/** What a connection field resolves to: one page, the cursor position it started after, and a count made only when totalCount is selected. */
-export interface Connection<T> extends Page<T> {
-  after: number | null;
-  count: () => Promise<number>;
-}
-
-const RelationEdge = builder.objectRef<RelationRow>('RelationEdge').implement({
-  fields: (t) => ({
-    cursor: t.string({ resolve: (r) => encodeCursor(r.id) }),
-    node: t.field({ type: RelationRef, resolve: (r) => r }),
-  }),
-});
-
-export const RelationConnection = builder.objectRef<Connection<RelationRow>>('RelationConnection').implement({
-  description: 'One page of relations in creation order, with only what the caller may view',
-  fields: (t) => ({
-    edges: t.field({ type: [RelationEdge], resolve: (p) => p.rows }),
-    nodes: t.field({ type: [RelationRef], resolve: (p) => p.rows }),
-    pageInfo: t.field({
-      type: builder.pageInfoRef(),
-      resolve: (p) => ({
-        hasNextPage: p.hasMore,
-        hasPreviousPage: p.after !== null,
-        startCursor: p.rows.length ? encodeCursor(p.rows[0].id) : null,
-        endCursor: endCursor(p),
-      }),
-    }),
-    totalCount: t.int({ description: 'All relations the caller may view, across pages', resolve: (p) => p.count() }),
-  }),
-});
+export const RelationConnection = connectionType<RelationRow, RelationRow>(
+  'Relation',
+  'relation',
+  RelationRef,
+  (r) => r,
+  'One page of relations in creation order, with only what the caller may view',
+  'relations',
+);
 
 /** The service's list input, with the GraphQL paging arguments in place of its own. */
 type ListArgs = Omit<ListRelationsInput, 'after' | 'offset' | 'limit'> & { first?: number | null; after?: string | null };

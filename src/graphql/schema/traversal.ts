@@ -17,7 +17,8 @@ import {
 } from '../../services/traversal.js';
 import { ContentRef } from './content.js';
 import { EntityTypeEnum } from './entity-ref.js';
-import { RelationConnection, RelationOrder, type Connection } from './relation.js';
+import type { Connection } from './connection.js';
+import { RelationConnection, RelationOrder } from './relation.js';
 import { SpaceRef } from './space.js';
 import { UserRef } from './user.js';
 

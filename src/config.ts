@@ -28,6 +28,12 @@ export interface Config {
   otlpEndpoint?: string;
   /** Cross-origin access (CORS_ORIGINS); enforced by src/http/cors.ts. */
   cors: CorsConfig;
+  /** DATABASE_LISTEN_URL: where LISTEN for relation events connects on PostgreSQL; default DATABASE_URL. */
+  databaseListenUrl?: string;
+  /** EVENT_RETENTION: how long relation events are kept for Last-Event-ID replay and webhooks, in ms (default 7 days). */
+  eventRetentionMs: number;
+  /** WEBHOOK_ALLOW_HOSTS: hosts (names or IP addresses) webhooks may target although they are loopback, link-local or private. */
+  webhookAllowHosts: string[];
 }
 
 /** Listed origins may read answers with credentials; `anyOrigin` lets every other origin read them without. */
@@ -95,14 +101,44 @@ const corsOrigins = z
     return { origins: [...new Set(origins)], anyOrigin: entries.includes('*') };
   });
 
+const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A duration such as 7d, 36h, 90m, 30s or 500ms. */
+const duration = (name: string, fallback: string, minMs: number) =>
+  unset(z.string().default(fallback)).transform((raw, ctx) => {
+    const match = /^(\d+)(ms|s|m|h|d)$/.exec(raw.trim());
+    const ms = match ? Number(match[1]) * UNITS[match[2]] : Number.NaN;
+    if (!(ms >= minMs) || !Number.isSafeInteger(ms)) {
+      ctx.addIssue({ code: 'custom', message: `${name} must be a duration of at least ${minMs / 1000} s such as 7d, 36h or 90m, got "${raw}"` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const postgresUrl = (name: string) =>
+  unset(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, `${name} must start with postgres:// or postgresql://`)
+      .optional(),
+  );
+
 const environment = z.object({
   PORT: integer('PORT', 4000, 0, 65535),
   HOST: unset(z.string().default('127.0.0.1')),
-  DATABASE_URL: unset(
-    z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
-      .optional(),
+  DATABASE_URL: postgresUrl('DATABASE_URL'),
+  DATABASE_LISTEN_URL: postgresUrl('DATABASE_LISTEN_URL'),
+  EVENT_RETENTION: duration('EVENT_RETENTION', '7d', 60_000),
+  WEBHOOK_ALLOW_HOSTS: unset(z.string().default('')).transform((raw) =>
+    raw
+      .split(',')
+      .map((host) =>
+        host
+          .trim()
+          .toLowerCase()
+          .replace(/^\[(.*)\]$/, '$1'),
+      )
+      .filter(Boolean),
   ),
   DATA_DIR: unset(z.string().default('./data')),
   PUBLIC_URL: unset(z.string().optional()),
@@ -149,5 +185,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cors: vars.CORS_ORIGINS,
     metricsPort: vars.METRICS_PORT >= 0 ? vars.METRICS_PORT : undefined,
     otlpEndpoint: vars.OTEL_EXPORTER_OTLP_ENDPOINT,
+    databaseListenUrl: vars.DATABASE_LISTEN_URL,
+    eventRetentionMs: vars.EVENT_RETENTION,
+    webhookAllowHosts: vars.WEBHOOK_ALLOW_HOSTS,
   };
 }

@@ -8,6 +8,7 @@ import type { SqlDriverAdapter, SqlDriverAdapterFactory, Transaction } from '@pr
 import pg from 'pg';
 import { PrismaClient, type Prisma } from '../generated/prisma/client.js';
 import { acquireDataDirLock } from './lock.js';
+import { listenPostgres } from './listen.js';
 import { applyMigrations } from './migrations.js';
 import { readArrays, readStatement } from './read.js';
 
@@ -26,6 +27,14 @@ export interface Database {
   readRows(statement: Prisma.Sql): Promise<{ columns: string[]; rows: unknown[][] }>;
   /** Connections by state, for /metrics: the pool's on PostgreSQL; the embedded database has one. */
   pool(): Record<string, number>;
+  /**
+   * Calls `onNotify` on every notification on `channel` (and whenever the listening connection had to be
+   * reopened, since notifications sent meanwhile are lost). On PostgreSQL a connection of its own
+   * (`listenUrl`, default the database URL); PGlite has LISTEN in-process. Stopped by close() at the latest.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  /** Runs `hook` first when the database closes (the event hub ends its streams and timers). */
+  onClose(hook: () => Promise<void> | void): void;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -56,6 +65,28 @@ export interface OpenDatabaseOptions {
   pglite?: PGlite;
   /** The data-folder lock, already taken by the caller; released by close() (or when the open fails). */
   lock?: { release(): void };
+  /** DATABASE_LISTEN_URL: where LISTEN connects on PostgreSQL (a direct connection when the pool URL is pgbouncer's). */
+  listenUrl?: string;
+}
+
+/** Hooks run before close, then the listeners stopped: what listen() and onClose() share on both kinds. */
+function closing() {
+  const hooks: (() => Promise<void> | void)[] = [];
+  const stops = new Set<() => Promise<void>>();
+  return {
+    onClose: (hook: () => Promise<void> | void) => void hooks.push(hook),
+    track(stop: () => Promise<void>): () => Promise<void> {
+      const once = async () => {
+        if (stops.delete(once)) await stop();
+      };
+      stops.add(once);
+      return once;
+    },
+    async run(): Promise<void> {
+      for (const hook of hooks.splice(0)) await Promise.resolve(hook()).catch(() => {});
+      await Promise.all([...stops].map((stop) => stop().catch(() => {})));
+    },
+  };
 }
 
 export interface Statements {
@@ -149,6 +180,8 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     });
     pool.on('error', () => {}); // an idle client's error (server restart) must not crash the process; the next query reports it
     const prisma = new PrismaClient({ adapter: countingFactory(new PrismaPg(pool), statements), transactionOptions: TRANSACTIONS });
+    const hooks = closing();
+    const listenUrl = opts.listenUrl ?? opts.databaseUrl;
     return {
       kind: 'postgres',
       prisma,
@@ -156,8 +189,11 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
       read: (statement) => counted(statements, statement.sql, () => readStatement(pool, statement)),
       readRows: (statement) => counted(statements, statement.sql, () => readArrays(pool, statement)),
       pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+      listen: async (channel, onNotify) => hooks.track(listenPostgres(listenUrl, channel, onNotify)),
+      onClose: hooks.onClose,
       ping: async () => void (await pool.query('SELECT 1')),
       close: async () => {
+        await hooks.run();
         await prisma.$disconnect();
         await pool.end();
       },
@@ -190,6 +226,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   const pglite = db;
   const prisma = new PrismaClient({ adapter: countingFactory(new PrismaPGlite(pglite), statements), transactionOptions: TRANSACTIONS });
   const reader = pgliteReader(pglite);
+  const hooks = closing();
   return {
     kind: 'pglite',
     prisma,
@@ -197,8 +234,14 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     read: (statement) => counted(statements, statement.sql, () => reader.read(statement)),
     readRows: (statement) => counted(statements, statement.sql, () => reader.readRows(statement)),
     pool: () => ({ total: 1 }),
+    listen: async (channel, onNotify) => {
+      const unlisten = await pglite.listen(channel, () => onNotify());
+      return hooks.track(() => (pglite.closed ? Promise.resolve() : unlisten()));
+    },
+    onClose: hooks.onClose,
     ping: async () => void (await pglite.query('SELECT 1')),
     close: async () => {
+      await hooks.run();
       try {
         await prisma.$disconnect();
         if (!pglite.closed) await pglite.close();

@@ -1,3 +1,4 @@
+import { asActor } from '../events/actor.js';
 import type { Ctx } from '../context.js';
 import { Prisma, type Content, type Space } from '../generated/prisma/client.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
@@ -125,7 +126,7 @@ export async function purgeContent({ ctx, id }: { ctx: Ctx; id: string }): Promi
   const { content, space } = await resolveContent(ctx, id, { status: 'any', version: 0 });
   if (!(await viewerHas(ctx, space, 'ADMIN'))) throw new ForbiddenError('Purging content needs ADMIN permission in the space');
   if (content.status !== 'trashed') throw new ValidationError('Only trashed content can be purged; trash it first', 'purge');
-  await ctx.prisma.content.deleteMany({ where: { id: content.id } });
+  await ctx.prisma.$executeRaw(Prisma.sql`DELETE FROM content WHERE id = ${content.id} AND ${asActor(ctx.viewer.id)}`);
   ctx.loaders.contents.clear(content.id);
   return content;
 }

@@ -1,4 +1,5 @@
 // The relation operations every face calls: read, list, create, delete.
+import { asActor } from '../events/actor.js';
 import type { Ctx } from '../context.js';
 import { Prisma, type Space } from '../generated/prisma/client.js';
 import { ForbiddenError, NotFoundError } from '../domain/errors.js';
@@ -123,7 +124,7 @@ export async function deleteRelation({ ctx, ...input }: { ctx: Ctx } & RelationK
   const { name, source, target } = await resolveEnds(ctx, input);
   await assertMayDelete(ctx, name, source, governingSpace(target));
   const count = await ctx.prisma.$executeRaw(
-    Prisma.sql`DELETE FROM relations r WHERE r.name = ${name} AND ${where([
+    Prisma.sql`DELETE FROM relations r WHERE r.name = ${name} AND ${asActor(ctx.viewer.id)} AND ${where([
       ...anchorConditions('source', source.type, source.id, pinnedVersion(source)),
       ...anchorConditions('target', target.type, target.id, pinnedVersion(target)),
     ])}`,
@@ -302,7 +303,7 @@ export async function deleteRelationById({ ctx, id, accept }: { ctx: Ctx; id: nu
   const row = await findRelationById({ ctx, id });
   if (!row || (accept && !accept(row))) return null;
   await assertMayDelete(ctx, row.name, { type: row.sourceType, id: row.sourceId }, await spaceOfEnd(ctx, row.targetType, row.targetId));
-  const count = await ctx.prisma.$executeRaw(Prisma.sql`DELETE FROM relations WHERE id = ${id}`);
+  const count = await ctx.prisma.$executeRaw(Prisma.sql`DELETE FROM relations WHERE id = ${id} AND ${asActor(ctx.viewer.id)}`);
   return count > 0 ? row : null;
 }
 

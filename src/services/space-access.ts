@@ -15,6 +15,11 @@ export async function viewerHas(ctx: Ctx, space: Space, needed: Level): Promise<
  */
 export function spaceViewable(alias: string, viewer: Viewer): Prisma.Sql[] {
   if (viewer.siteAdmin) return [];
+  return [spaceViewableBy(alias, Prisma.sql`${viewer.id}`)];
+}
+
+/** The same rule for a viewer who is not a site admin, its user id an SQL expression (a column, when one statement serves many viewers). */
+export function spaceViewableBy(alias: string, userId: Prisma.Sql): Prisma.Sql {
   const s = Prisma.raw(alias);
-  return [Prisma.sql`(${s}.public OR EXISTS (SELECT 1 FROM space_members m WHERE m.space_id = ${s}.id AND m.user_id = ${viewer.id}))`];
+  return Prisma.sql`(${s}.public OR EXISTS (SELECT 1 FROM space_members m WHERE m.space_id = ${s}.id AND m.user_id = ${userId}))`;
 }

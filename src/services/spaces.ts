@@ -1,5 +1,6 @@
+import { asActor } from '../events/actor.js';
 import type { Ctx } from '../context.js';
-import type { Prisma, Space, SpaceMember } from '../generated/prisma/client.js';
+import { Prisma, type Space, type SpaceMember } from '../generated/prisma/client.js';
 import { LEVELS, type Level } from '../domain/access.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { validateSpaceKey, validateText } from '../domain/names.js';
@@ -99,7 +100,7 @@ export async function deleteSpace<T = undefined>({
   const space = await resolveSpace(ctx, key);
   if (!(await viewerHas(ctx, space, 'ADMIN'))) throw new ForbiddenError('Only a space admin may delete the space');
   const recorded = await ctx.prisma.$transaction(async (tx) => {
-    await tx.space.deleteMany({ where: { id: space.id } });
+    await tx.$executeRaw(Prisma.sql`DELETE FROM spaces WHERE id = ${space.id} AND ${asActor(ctx.viewer.id)}`);
     // Without `alongside`, T is its default, undefined.
     return (alongside ? alongside(tx, space) : undefined) as T;
   });

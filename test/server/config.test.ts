@@ -20,14 +20,40 @@ describe('configuration from the environment', () => {
       maxQueryCost: 50_000,
       adminEmail: 'admin@example.com',
       cors: { origins: [], anyOrigin: true },
+      eventRetentionMs: 7 * 86_400_000,
+      webhookAllowHosts: [],
     });
+  });
+
+  it('reads EVENT_RETENTION as a duration and refuses what is not one', () => {
+    expect(loadConfig({ EVENT_RETENTION: '36h' }).eventRetentionMs).toBe(36 * 3_600_000);
+    expect(loadConfig({ EVENT_RETENTION: '90m' }).eventRetentionMs).toBe(90 * 60_000);
+    for (const bad of ['7', '7x', '-1d', '10s']) expect(() => loadConfig({ EVENT_RETENTION: bad })).toThrow(/EVENT_RETENTION must be a duration/);
+  });
+
+  it('reads WEBHOOK_ALLOW_HOSTS as a list of lower-case hosts', () => {
+    expect(loadConfig({ WEBHOOK_ALLOW_HOSTS: '127.0.0.1, [::1] ,Hooks.Internal' }).webhookAllowHosts).toEqual(['127.0.0.1', '::1', 'hooks.internal']);
   });
 
   it('takes an empty variable for an unset one', () => {
     const empty = Object.fromEntries(
-      ['PORT', 'HOST', 'DATABASE_URL', 'DATA_DIR', 'PUBLIC_URL', 'LOG_LEVEL', 'RATE_LIMIT', 'DEMO', 'BODY_LIMIT', 'MAX_QUERY_COST', 'ADMIN_EMAIL', 'CORS_ORIGINS'].map(
-        (name) => [name, ''],
-      ),
+      [
+        'PORT',
+        'HOST',
+        'DATABASE_URL',
+        'DATA_DIR',
+        'PUBLIC_URL',
+        'LOG_LEVEL',
+        'RATE_LIMIT',
+        'DEMO',
+        'BODY_LIMIT',
+        'MAX_QUERY_COST',
+        'ADMIN_EMAIL',
+        'CORS_ORIGINS',
+        'DATABASE_LISTEN_URL',
+        'EVENT_RETENTION',
+        'WEBHOOK_ALLOW_HOSTS',
+      ].map((name) => [name, '']),
     );
     expect(loadConfig(empty)).toEqual(loadConfig({}));
   });

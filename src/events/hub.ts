@@ -1,0 +1,254 @@
+// One per database in each process: wakes on the event log's notification (or a short poll, should one be lost),
+// reads the new rows once, decides visibility for every open stream's viewer in one statement, and hands each
+// stream the events it may see, in id order. docs/events.md describes the guarantees.
+import type { Database } from '../db/database.js';
+import type { Viewer } from '../domain/access.js';
+import { Prisma } from '../generated/prisma/client.js';
+import type { Logger } from '../observability/log.js';
+import { latestEventId, readEvents, type RelationEventRow, visibleEvents } from './log.js';
+
+export const EVENTS_CHANNEL = 'relation_events';
+const BATCH = 500;
+/** The poll and the revocation check: a revoked token's streams end within this (plus one statement). */
+const TICK_MS = 500;
+/** A stream whose reader lags this far behind is ended; its client reconnects with Last-Event-ID and loses nothing. */
+const MAX_QUEUED = 10_000;
+
+export interface StreamOptions {
+  /** Last-Event-ID: first replay every retained event after this id. Omitted: only what happens from now on. */
+  after?: number;
+  /** The subscription's own filter (name, ends, types), applied before visibility. */
+  accept(event: RelationEventRow): boolean;
+  signal?: AbortSignal;
+}
+
+class Stream {
+  private queue: RelationEventRow[] = [];
+  private waiting: ((event: RelationEventRow | null) => void) | undefined;
+  ended = false;
+  /** Set when the hub attaches the stream: live events are those after it. */
+  attached: Promise<number>;
+  attach!: (seen: number) => void;
+
+  constructor(
+    readonly viewer: Viewer,
+    readonly accept: (event: RelationEventRow) => boolean,
+  ) {
+    this.attached = new Promise((resolve) => (this.attach = resolve));
+  }
+
+  push(event: RelationEventRow): void {
+    if (this.ended) return;
+    if (this.waiting) {
+      const wake = this.waiting;
+      this.waiting = undefined;
+      wake(event);
+    } else if (this.queue.length >= MAX_QUEUED) this.end();
+    else this.queue.push(event);
+  }
+
+  next(): Promise<RelationEventRow | null> {
+    const event = this.queue.shift();
+    if (event) return Promise.resolve(event);
+    if (this.ended) return Promise.resolve(null);
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  end(): void {
+    this.ended = true;
+    this.attach(-1);
+    this.waiting?.(null);
+    this.waiting = undefined;
+  }
+}
+
+export class EventHub {
+  private streams = new Set<Stream>();
+  private pending: Stream[] = [];
+  /** The last event id handed to the streams; null while nobody listens (then nothing is read). */
+  private seen: number | null = null;
+  private running = false;
+  private again = false;
+  private closed = false;
+  private listening: Promise<(() => Promise<void>) | undefined> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private wakeListeners = new Set<() => void>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly log: Logger,
+  ) {
+    db.onClose(() => this.close());
+  }
+
+  /** Calls `listener` whenever events may have been written (a notification, a poll); returns the unsubscribe. */
+  onWake(listener: () => void): () => void {
+    this.start();
+    this.wakeListeners.add(listener);
+    return () => this.wakeListeners.delete(listener);
+  }
+
+  /**
+   * The events `viewer` may see, replayed from `after` if given, then live; ends when the hub closes or the token
+   * is revoked. `return()` ends it at once, even while a `next()` waits (a bare async generator would queue it
+   * behind that wait, and a subscriber who disconnects would hold its stream until the next event).
+   */
+  stream(viewer: Viewer, options: StreamOptions): AsyncIterableIterator<RelationEventRow> {
+    const stream = new Stream(viewer, options.accept);
+    const events = this.deliver(stream, options);
+    return {
+      next: () => events.next(),
+      return: (value?: unknown) => {
+        stream.end();
+        return events.return(value as undefined);
+      },
+      throw: (error?: unknown) => {
+        stream.end();
+        return events.throw(error);
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  private async *deliver(stream: Stream, { after, accept, signal }: StreamOptions): AsyncGenerator<RelationEventRow> {
+    if (this.closed) return;
+    const abort = () => stream.end();
+    signal?.addEventListener('abort', abort);
+    this.pending.push(stream);
+    this.start();
+    this.schedule();
+    try {
+      const live = await stream.attached;
+      if (live < 0) return;
+      // The backlog is bounded by the id the live events start after, so the two never overlap or leave a gap.
+      for (let cursor = after ?? live; cursor < live && !stream.ended; ) {
+        const events = await readEvents(this.db, cursor, BATCH, live);
+        if (events.length === 0) break;
+        cursor = events.at(-1)!.id;
+        const wanted = events.filter(accept);
+        const visible = (await visibleEvents(this.db, [stream.viewer], wanted)).get(stream.viewer.id)!;
+        for (const event of wanted) if (visible.has(event.id) && !stream.ended) yield event;
+      }
+      for (;;) {
+        const event = await stream.next();
+        if (!event) return;
+        yield event;
+      }
+    } finally {
+      signal?.removeEventListener('abort', abort);
+      stream.end();
+      this.streams.delete(stream);
+    }
+  }
+
+  /** Ends every stream and stops listening. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    for (const stream of [...this.streams, ...this.pending.splice(0)]) stream.end();
+    this.streams.clear();
+    const stop = await this.listening?.catch(() => undefined);
+    await stop?.();
+  }
+
+  private start(): void {
+    if (this.closed || this.listening) return;
+    this.listening = this.db
+      .listen(EVENTS_CHANNEL, () => this.wake())
+      .catch((error: unknown) => {
+        this.log.warn('Could not listen for relation events; polling only', error);
+        return undefined;
+      });
+    this.timer = setInterval(() => this.tick(), TICK_MS);
+    this.timer.unref();
+  }
+
+  private wake(): void {
+    for (const listener of this.wakeListeners) listener();
+    if (this.streams.size > 0 || this.pending.length > 0) this.schedule();
+  }
+
+  private tick(): void {
+    this.wake();
+    if (this.streams.size > 0) void this.endRevoked().catch((error: unknown) => this.log.warn('Checking stream tokens failed', error));
+  }
+
+  /** Streams of a revoked token end; revocation deletes the token row. */
+  private async endRevoked(): Promise<void> {
+    const tokens = [...new Set([...this.streams].map((s) => s.viewer.tokenId))];
+    const rows = await this.db.read<{ id: number }>(Prisma.sql`SELECT id FROM api_tokens WHERE id = ANY(${tokens}::int[])`);
+    const alive = new Set(rows.map((row) => row.id));
+    for (const stream of this.streams) {
+      if (!alive.has(stream.viewer.tokenId)) {
+        stream.end();
+        this.streams.delete(stream);
+      }
+    }
+  }
+
+  /** Runs steps one at a time; a wake during a step runs one more. */
+  private schedule(): void {
+    if (this.closed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.step();
+        } while (this.again && !this.closed);
+      } catch (error) {
+        if (!this.closed) this.log.warn('Reading relation events failed; trying again shortly', error);
+      } finally {
+        this.running = false;
+      }
+    })();
+  }
+
+  /** Attaches waiting streams at this boundary between batches, then hands out every new event. */
+  private async step(): Promise<void> {
+    if (this.pending.length > 0) {
+      this.seen ??= await latestEventId(this.db);
+      for (const stream of this.pending.splice(0)) {
+        if (stream.ended) continue;
+        this.streams.add(stream);
+        stream.attach(this.seen);
+      }
+    }
+    if (this.streams.size === 0) {
+      this.seen = null;
+      return;
+    }
+    for (;;) {
+      const events = await readEvents(this.db, this.seen!, BATCH);
+      if (events.length === 0) return;
+      const streams = [...this.streams];
+      const wanted = events.filter((event) => streams.some((s) => s.accept(event)));
+      const visible = await visibleEvents(
+        this.db,
+        streams.map((s) => s.viewer),
+        wanted,
+      );
+      for (const stream of streams) {
+        const mine = visible.get(stream.viewer.id)!;
+        for (const event of wanted) if (mine.has(event.id) && stream.accept(event)) stream.push(event);
+      }
+      this.seen = events.at(-1)!.id;
+      if (events.length < BATCH) return;
+    }
+  }
+}
+
+const hubs = new WeakMap<Database, EventHub>();
+
+/** The one hub of this process for `db`, made on first use. */
+export function eventsOf(db: Database, log: Logger): EventHub {
+  let hub = hubs.get(db);
+  if (!hub) hubs.set(db, (hub = new EventHub(db, log)));
+  return hub;
+}

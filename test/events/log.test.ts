@@ -1,0 +1,161 @@
+// The event log from the outside: writes through the REST face and cascades leave exactly the events they
+// should, in commit order; the hub hands each stream what its viewer may see, with Last-Event-ID replay.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Viewer } from '../../src/domain/access.js';
+import { eventsOf } from '../../src/events/hub.js';
+import { latestEventId, readEvents, type RelationEventRow } from '../../src/events/log.js';
+import { loggerFor } from '../../src/observability/log.js';
+import { createTestApp, type Account, type TestApp } from '../support/app.js';
+
+let t: TestApp;
+let owner: Account;
+let member: Account;
+let stranger: Account;
+
+// A live token: the hub ends the streams of a token that no longer exists.
+const tokens = new Map<number, number>();
+const viewerOf = (a: Account): Viewer => ({ id: a.user.id, siteAdmin: a.user.siteAdmin, tokenId: tokens.get(a.user.id)! });
+
+async function rest(method: string, path: string, token: string, json?: unknown): Promise<any> {
+  const response = await t.request(`/rest/api${path}`, { method, token, json });
+  expect(response.status, `${method} ${path}: ${await response.clone().text()}`).toBeLessThan(300);
+  return response.status === 204 ? null : response.json();
+}
+
+async function page(spaceKey: string, title: string, token = owner.token): Promise<string> {
+  return (await rest('POST', '/content', token, { type: 'page', title, space: { key: spaceKey } })).id;
+}
+
+const relate = (method: 'PUT' | 'DELETE', name: string, userKey: string, contentId: string, token: string) =>
+  rest(method, `/relation/${name}/from/user/${userKey}/to/content/${contentId}`, token);
+
+/** Reads up to `count` events from a stream, or fewer if none comes for `quietMs`. */
+async function take(stream: AsyncIterableIterator<RelationEventRow>, count: number, quietMs = 1_500): Promise<RelationEventRow[]> {
+  const got: RelationEventRow[] = [];
+  while (got.length < count) {
+    const next = await Promise.race([stream.next(), new Promise<'quiet'>((resolve) => setTimeout(() => resolve('quiet'), quietMs))]);
+    if (next === 'quiet' || next.done) break;
+    got.push(next.value);
+  }
+  return got;
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  owner = await t.account('Owner');
+  member = await t.account('Member');
+  stranger = await t.account('Stranger');
+  for (const token of await t.db.prisma.apiToken.findMany()) tokens.set(token.userId, token.id);
+  await rest('POST', '/space/_private', owner.token, { key: 'PRIV', name: 'Private' });
+  await rest('POST', '/space', owner.token, { key: 'PUB', name: 'Public' });
+});
+afterAll(() => t?.close());
+
+describe('the event log', () => {
+  it('records creates, idempotent re-creates once, deletes with their actor, and cascades', async () => {
+    const start = await latestEventId(t.db);
+    const a = await page('PUB', 'A');
+    const b = await page('PUB', 'B');
+    await relate('PUT', 'likes', owner.user.accountId, a, owner.token);
+    await relate('PUT', 'likes', owner.user.accountId, a, owner.token); // exists: no second event
+    await relate('PUT', 'likes', owner.user.accountId, b, owner.token);
+    await relate('DELETE', 'likes', owner.user.accountId, a, owner.token);
+    await relate('DELETE', 'likes', owner.user.accountId, a, owner.token); // nothing left: no event
+    // Purging b removes its relation through the foreign key's cascade.
+    await rest('DELETE', `/content/${b}`, owner.token);
+    await rest('DELETE', `/content/${b}?status=trashed`, owner.token);
+
+    const events = await readEvents(t.db, start, 100);
+    expect(events.map((e) => [e.type, e.name, e.targetId, e.actorId])).toEqual([
+      ['CREATED', 'likes', Number(a), owner.user.id],
+      ['CREATED', 'likes', Number(b), owner.user.id],
+      ['DELETED', 'likes', Number(a), owner.user.id],
+      ['DELETED', 'likes', Number(b), owner.user.id],
+    ]);
+    expect(events.map((e) => e.id)).toEqual([...events.map((e) => e.id)].sort((x, y) => x - y));
+    expect(events[0]).toMatchObject({ sourceType: 'USER', sourceId: owner.user.id, targetType: 'CONTENT', createdById: owner.user.id });
+  });
+
+  it('a space deleted with its content leaves one DELETED event per relation it took along', async () => {
+    await rest('POST', '/space', owner.token, { key: 'GONE', name: 'Gone' });
+    const pages = [await page('GONE', 'x'), await page('GONE', 'y')];
+    for (const id of pages) await relate('PUT', 'watch', owner.user.accountId, id, owner.token);
+    const start = await latestEventId(t.db);
+    await rest('DELETE', '/space/GONE', owner.token);
+    const events = await readEvents(t.db, start, 100);
+    expect(events.map((e) => [e.type, e.name, e.targetId, e.actorId])).toEqual(pages.map((id) => ['DELETED', 'watch', Number(id), owner.user.id]));
+  });
+});
+
+describe('the event hub', () => {
+  it('hands each stream only what its viewer may see, live and replayed after an id', async () => {
+    const hub = eventsOf(t.db, loggerFor(t.config));
+    const priv = await page('PRIV', 'secret');
+    const pub = await page('PUB', 'open');
+    const all = () => true;
+    const stranger1 = hub.stream(viewerOf(stranger), { accept: all });
+    const owner1 = hub.stream(viewerOf(owner), { accept: all });
+    const admin1 = hub.stream(viewerOf(t.admin), { accept: all });
+    const strangerNext = stranger1.next(); // starts the generator: it attaches before the writes below
+    const ownerNext = owner1.next();
+    const adminNext = admin1.next();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    await relate('PUT', 'likes', owner.user.accountId, priv, owner.token);
+    await relate('PUT', 'likes', owner.user.accountId, pub, owner.token);
+    await relate('PUT', 'favourite', owner.user.accountId, pub, owner.token);
+
+    const first = async (next: Promise<IteratorResult<RelationEventRow>>) => (await next).value as RelationEventRow;
+    const strangerSaw = [await first(strangerNext), ...(await take(stranger1, 5))];
+    const ownerSaw = [await first(ownerNext), ...(await take(owner1, 5))];
+    const adminSaw = [await first(adminNext), ...(await take(admin1, 5))];
+    const names = (events: RelationEventRow[]) => events.map((e) => `${e.name}:${e.targetId}`);
+    expect(names(strangerSaw)).toEqual([`likes:${pub}`]);
+    expect(names(ownerSaw)).toEqual([`likes:${priv}`, `likes:${pub}`, `favourite:${pub}`]);
+    expect(names(adminSaw)).toEqual(names(ownerSaw));
+
+    // Replay after the owner's first event: exactly the two after it, then live.
+    const replay = hub.stream(viewerOf(owner), { accept: all, after: ownerSaw[0].id });
+    expect(names(await take(replay, 2))).toEqual([`likes:${pub}`, `favourite:${pub}`]);
+    await relate('DELETE', 'likes', owner.user.accountId, pub, owner.token);
+    const live = await take(replay, 1);
+    expect(live.map((e) => [e.type, e.targetId])).toEqual([['DELETED', Number(pub)]]);
+    expect(live[0].id).toBeGreaterThan(ownerSaw[2].id);
+
+    for (const s of [stranger1, owner1, admin1, replay]) await s.return?.();
+  });
+
+  it("a revoked token's streams end", async () => {
+    const hub = eventsOf(t.db, loggerFor(t.config));
+    const { token } = await t.db.prisma.apiToken
+      .create({ data: { userId: member.user.id, name: 'short', hash: 'f'.repeat(64), prefix: 'x' }, select: { id: true } })
+      .then((row) => ({ token: row.id }));
+    const stream = hub.stream({ id: member.user.id, siteAdmin: false, tokenId: token }, { accept: () => true });
+    const next = stream.next();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const revoked = Date.now();
+    await t.db.prisma.apiToken.delete({ where: { id: token } });
+    expect((await next).done).toBe(true);
+    expect(Date.now() - revoked).toBeLessThan(1_000);
+  });
+
+  it("a member's stream starts seeing a private space's events once they are a member (visibility at delivery)", async () => {
+    const hub = eventsOf(t.db, loggerFor(t.config));
+    const priv = await page('PRIV', 'later');
+    const stream = hub.stream(viewerOf(member), { accept: (e) => e.targetId === Number(priv) });
+    const next = stream.next();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await relate('PUT', 'likes', owner.user.accountId, priv, owner.token);
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // delivered (to no one) before the membership exists
+    const added = await t.graphql(
+      'mutation($u: String!) { addSpaceMember(input: {spaceKey: "PRIV", user: $u, level: VIEW}) { __typename } }',
+      { u: member.user.accountId },
+      owner.token,
+    );
+    expect(added.body.data?.addSpaceMember.__typename).toBe('AddSpaceMemberSuccess');
+    await relate('PUT', 'reads', owner.user.accountId, priv, owner.token);
+    const saw = [(await next).value as RelationEventRow, ...(await take(stream, 3))];
+    expect(saw.map((e) => e.name)).toEqual(['reads']);
+    await stream.return?.();
+  });
+});

@@ -8,6 +8,7 @@ import { createApp } from './app.js';
 import { adminBanner, bootstrap } from './bootstrap.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
+import { keepEventRetention } from './events/retention.js';
 import { openEmbedded } from './first-start.js';
 import { createLogger, type Logger } from './observability/log.js';
 import { listenMetrics } from './observability/metrics-server.js';
@@ -77,6 +78,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       const { otlpProcessor, startTracing } = await import('./observability/tracing.js');
       tracing = startTracing(db, otlpProcessor(config.otlpEndpoint));
     }
+    keepEventRetention(db, config.eventRetentionMs, log);
     if (config.metricsPort !== undefined) metrics = await listenMetrics(runtime, db, config.metricsPort);
     app.resolve(createApp({ config: runtime, db, tracing }).fetch);
   } catch (error) {

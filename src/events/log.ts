@@ -93,7 +93,9 @@ export async function visibleEvents(db: Database, viewers: Viewer[], events: Rel
   return seen;
 }
 
-/** Removes events older than `retentionMs`; returns how many. */
-export async function pruneEvents(db: Database, retentionMs: number): Promise<number> {
-  return db.prisma.$executeRaw(Prisma.sql`DELETE FROM relation_events WHERE at < now() - ${retentionMs} * interval '1 millisecond'`);
+/** Removes up to `limit` events older than `retentionMs` (oldest first, so a big backlog goes in bounded steps); returns how many. */
+export async function pruneEvents(db: Database, retentionMs: number, limit = 10_000): Promise<number> {
+  return db.prisma.$executeRaw(Prisma.sql`
+    DELETE FROM relation_events WHERE id IN (
+      SELECT id FROM relation_events WHERE at < now() - ${retentionMs} * interval '1 millisecond' ORDER BY id LIMIT ${limit})`);
 }

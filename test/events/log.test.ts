@@ -159,3 +159,20 @@ describe('the event hub', () => {
     await stream.return?.();
   });
 });
+
+describe('retention', () => {
+  it('prunes only events older than the retention, oldest first, in bounded steps', async () => {
+    const { pruneEvents } = await import('../../src/events/log.js');
+    const a = await page('PUB', 'retained');
+    await relate('PUT', 'retention', owner.user.accountId, a, owner.token);
+    await relate('DELETE', 'retention', owner.user.accountId, a, owner.token);
+    const all = await readEvents(t.db, 0, 10_000);
+    const old = all.slice(0, 3).map((e) => e.id);
+    await t.db.prisma.$executeRawUnsafe(`UPDATE relation_events SET at = now() - interval '8 days' WHERE id IN (${old.join(',')})`);
+    expect(await pruneEvents(t.db, 7 * 86_400_000, 2)).toBe(2);
+    expect(await pruneEvents(t.db, 7 * 86_400_000, 2)).toBe(1);
+    expect(await pruneEvents(t.db, 7 * 86_400_000, 2)).toBe(0);
+    const left = await readEvents(t.db, 0, 10_000);
+    expect(left.map((e) => e.id)).toEqual(all.slice(3).map((e) => e.id));
+  });
+});

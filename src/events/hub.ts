@@ -73,12 +73,23 @@ export class EventHub {
   private listening: Promise<(() => Promise<void>) | undefined> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private wakeListeners = new Set<() => void>();
+  private deliveredListeners = new Set<(lagSeconds: number) => void>();
 
   constructor(
     private readonly db: Database,
     private readonly log: Logger,
   ) {
     db.onClose(() => this.close());
+  }
+
+  /** Streams open in this process, for /metrics. */
+  get openStreams(): number {
+    return this.streams.size + this.pending.length;
+  }
+
+  /** Calls `listener` for every event handed to a stream, with the time since the event was written (for /metrics). */
+  onDelivered(listener: (lagSeconds: number) => void): void {
+    this.deliveredListeners.add(listener);
   }
 
   /** Calls `listener` whenever events may have been written (a notification, a poll); returns the unsubscribe. */
@@ -236,7 +247,12 @@ export class EventHub {
       );
       for (const stream of streams) {
         const mine = visible.get(stream.viewer.id)!;
-        for (const event of wanted) if (mine.has(event.id) && stream.accept(event)) stream.push(event);
+        for (const event of wanted) {
+          if (!mine.has(event.id) || !stream.accept(event)) continue;
+          stream.push(event);
+          const lag = (Date.now() - event.at.getTime()) / 1000;
+          for (const listener of this.deliveredListeners) listener(lag);
+        }
       }
       this.seen = events.at(-1)!.id;
       if (events.length < BATCH) return;

@@ -4,6 +4,8 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
+import { eventsOf } from '../events/hub.js';
+import { loggerFor, type Logger } from './log.js';
 import type { Face, Observed } from './requests.js';
 
 export const MAX_OPERATION_NAMES = 50;
@@ -15,7 +17,7 @@ export interface Metrics {
   request(face: Face, route: string, status: number, seconds: number, observed: Observed): void;
 }
 
-export function createMetrics(db: Database): Metrics {
+export function createMetrics(db: Database, log: Logger): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const duration = new Histogram({
@@ -51,6 +53,23 @@ export function createMetrics(db: Database): Metrics {
     },
   });
 
+  const events = eventsOf(db, log);
+  new Gauge({
+    name: 'relation_event_streams',
+    help: 'Relation event subscriptions (SSE streams) open on this instance',
+    registers: [registry],
+    collect() {
+      this.set(events.openStreams);
+    },
+  });
+  const lag = new Histogram({
+    name: 'relation_event_delivery_lag_seconds',
+    help: 'From the write of a relation event to its hand-over to a subscriber stream on this instance',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  events.onDelivered((seconds) => lag.observe(Math.max(0, seconds)));
+
   const names = new Set<string>();
   const label = (name: string) => {
     if (names.has(name)) return name;
@@ -72,7 +91,7 @@ const registries = new WeakMap<Config, Metrics>();
 
 export function metricsFor(config: Config, db: Database): Metrics {
   let metrics = registries.get(config);
-  if (!metrics) registries.set(config, (metrics = createMetrics(db)));
+  if (!metrics) registries.set(config, (metrics = createMetrics(db, loggerFor(config))));
   return metrics;
 }
 

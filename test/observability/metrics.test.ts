@@ -57,6 +57,24 @@ describe('/metrics', () => {
     expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
   });
 
+  it('counts open relation event streams and the delivery lag of their events', async () => {
+    const { eventsOf } = await import('../../src/events/hub.js');
+    const { loggerFor } = await import('../../src/observability/log.js');
+    const [token] = await t.db.prisma.apiToken.findMany({ where: { userId: t.admin.user.id } });
+    const stream = eventsOf(t.db, loggerFor(t.config)).stream({ id: t.admin.user.id, siteAdmin: true, tokenId: token.id }, { accept: () => true });
+    const next = stream.next();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await scrape()).toMatch(/^relation_event_streams 1$/m);
+    const space = await t.request('/rest/api/space', { method: 'POST', token: t.admin.token, json: { key: 'MET', name: 'Metrics' } });
+    expect(space.status).toBe(200);
+    const watched = await t.request('/rest/api/user/watch/space/MET', { method: 'POST', token: t.admin.token });
+    expect(watched.status).toBe(204);
+    expect((await next).value).toMatchObject({ type: 'CREATED', name: 'watch' });
+    expect(await scrape()).toMatch(/^relation_event_delivery_lag_seconds_count 1$/m);
+    await stream.return?.();
+    expect(await scrape()).toMatch(/^relation_event_streams 0$/m);
+  });
+
   it('1,000 random operation names make no more than a fixed number of series', async () => {
     const names = Array.from({ length: 1000 }, () => `Op_${randomBytes(8).toString('hex')}`);
     for (let i = 0; i < names.length; i += 20) {

@@ -14,6 +14,10 @@ export interface Config {
   demo: boolean;
   /** Requests per second per API token; undefined = no limit. */
   rateLimit?: number;
+  /** REDIS_URL: the rate limit is shared by every instance through this Redis; unset = each instance limits on its own. */
+  redisUrl?: string;
+  /** REDIS_KEY_PREFIX: the prefix of the rate limit's keys, for deployments sharing one Redis (default rg-rate). */
+  redisKeyPrefix: string;
   graphiql: boolean;
   introspection: boolean;
   /** Largest request body accepted, in bytes. */
@@ -150,6 +154,13 @@ const environment = z.object({
   ),
   LOG_FORMAT: unset(z.enum(['json', 'pretty'], { error: 'LOG_FORMAT must be json or pretty' }).optional()),
   RATE_LIMIT: integer('RATE_LIMIT', 0, 0, 1_000_000),
+  REDIS_URL: unset(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://')
+      .optional(),
+  ),
+  REDIS_KEY_PREFIX: unset(z.string().default('rg-rate')),
   DEMO: flag('DEMO', true),
   GRAPHIQL: flag('GRAPHIQL', true),
   INTROSPECTION: flag('INTROSPECTION', true),
@@ -177,6 +188,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logFormat: vars.LOG_FORMAT,
     demo: vars.DEMO,
     rateLimit: vars.RATE_LIMIT > 0 ? vars.RATE_LIMIT : undefined,
+    redisUrl: vars.REDIS_URL,
+    redisKeyPrefix: vars.REDIS_KEY_PREFIX,
     graphiql: vars.GRAPHIQL,
     introspection: vars.INTROSPECTION,
     bodyLimit: vars.BODY_LIMIT,

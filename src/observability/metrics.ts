@@ -5,6 +5,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { eventsOf } from '../events/hub.js';
+import { rateLimitShared } from '../services/authentication.js';
 import { loggerFor, type Logger } from './log.js';
 import type { Face, Observed } from './requests.js';
 
@@ -17,7 +18,7 @@ export interface Metrics {
   request(face: Face, route: string, status: number, seconds: number, observed: Observed): void;
 }
 
-export function createMetrics(db: Database, log: Logger): Metrics {
+export function createMetrics(config: Config, db: Database, log: Logger): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const duration = new Histogram({
@@ -53,6 +54,17 @@ export function createMetrics(db: Database, log: Logger): Metrics {
     },
   });
 
+  if (config.redisUrl && config.rateLimit) {
+    new Gauge({
+      name: 'rate_limit_shared',
+      help: 'With REDIS_URL: 1 while the rate limit is shared through Redis, 0 while Redis is unreachable and this instance limits on its own',
+      registers: [registry],
+      collect() {
+        const shared = rateLimitShared(config, db);
+        if (shared !== undefined) this.set(shared ? 1 : 0);
+      },
+    });
+  }
   const events = eventsOf(db, log);
   new Gauge({
     name: 'relation_event_streams',
@@ -91,7 +103,7 @@ const registries = new WeakMap<Config, Metrics>();
 
 export function metricsFor(config: Config, db: Database): Metrics {
   let metrics = registries.get(config);
-  if (!metrics) registries.set(config, (metrics = createMetrics(db, loggerFor(config))));
+  if (!metrics) registries.set(config, (metrics = createMetrics(config, db, loggerFor(config))));
   return metrics;
 }
 

@@ -14,6 +14,7 @@ describe('configuration from the environment', () => {
       logLevel: 'info',
       demo: true,
       rateLimit: undefined,
+      redisKeyPrefix: 'rg-rate',
       graphiql: true,
       introspection: true,
       bodyLimit: 1_048_576,
@@ -29,6 +30,11 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ EVENT_RETENTION: '36h' }).eventRetentionMs).toBe(36 * 3_600_000);
     expect(loadConfig({ EVENT_RETENTION: '90m' }).eventRetentionMs).toBe(90 * 60_000);
     for (const bad of ['7', '7x', '-1d', '10s']) expect(() => loadConfig({ EVENT_RETENTION: bad })).toThrow(/EVENT_RETENTION must be a duration/);
+  });
+
+  it('takes REDIS_URL only as a redis:// or rediss:// URL', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(() => loadConfig({ REDIS_URL: 'http://127.0.0.1:6379' })).toThrow(/REDIS_URL must start with redis:\/\//);
   });
 
   it('reads WEBHOOK_ALLOW_HOSTS as a list of lower-case hosts', () => {

@@ -17,7 +17,7 @@ const open: SseStream[] = [];
 
 const SELECTION = `id type name sourceType targetType relationId at
   source { __typename ... on User { accountId } ... on Space { key } ... on Content { id } }
-  target { __typename ... on User { accountId } ... on Space { key } ... on Content { id } }
+  target { __typename ... on User { accountId } ... on Space { key } ... on Content { id version { number } } }
   relation { id name } actor { accountId }`;
 
 interface Options {
@@ -196,6 +196,24 @@ describe('arguments', () => {
       Object.entries(expected).map(async ([key, want]) => [key, summary((await streams[key as keyof typeof streams].take(want.length + 1, 1_500)).map(eventOf))]),
     );
     expect(Object.fromEntries(got)).toEqual(expected);
+  });
+});
+
+describe('pinned content', () => {
+  it('a pinned target matches only relations pinned to that version; an unpinned one matches every version', async () => {
+    const doc = await page('PUB', 'versioned');
+    await rest('PUT', `/content/${doc}`, owner.token, { title: 'versioned, again', type: 'page', version: { number: 2 } });
+    const pinned = await subscribe(owner, { args: `target: {type: CONTENT, key: "${doc}", status: "historical", version: 1}` });
+    const any = await subscribe(owner, { args: `target: {type: CONTENT, key: "${doc}"}` });
+    const to = `/relation/cites/from/user/${owner.user.accountId}/to/content/${doc}`;
+    await rest('PUT', `${to}?targetStatus=historical&targetVersion=1`, owner.token);
+    await rest('PUT', `${to}?targetStatus=historical&targetVersion=2`, owner.token);
+    await rest('PUT', to, owner.token);
+    const versions = async (stream: SseStream, count: number) =>
+      (await stream.take(count + 1, 1_500)).map(eventOf).map((e) => `${e.name} ${e.target.id} v${e.target.version.number}`);
+    // A pinned end shows the content as it was at that version; an unpinned one, as it is.
+    expect(await versions(pinned, 1)).toEqual([`cites ${doc} v1`]);
+    expect(await versions(any, 3)).toEqual([`cites ${doc} v1`, `cites ${doc} v2`, `cites ${doc} v2`]);
   });
 });
 

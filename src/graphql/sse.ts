@@ -81,11 +81,15 @@ const inBatch = () =>
     extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
   });
 
+/** What setResultProcessor takes (yoga does not export the type). */
+type ResultProcessor = Parameters<Parameters<NonNullable<Plugin['onResultProcess']>>[0]['setResultProcessor']>[0];
+
 /** Yoga's SSE framing (a `next` event per result, `complete` at the end), with the event id as each message's `id:`. */
-function eventStream(request: Request) {
-  return (result: AsyncIterable<unknown>, fetchAPI: { ReadableStream: typeof ReadableStream; Response: typeof Response }) => {
+function eventStream(request: Request): ResultProcessor {
+  return (result, fetchAPI) => {
     const encoder = new TextEncoder();
-    const iterator = result[Symbol.asyncIterator]();
+    // Only ever given a subscription's stream of results (onResultProcess below).
+    const iterator = (result as AsyncIterable<unknown>)[Symbol.asyncIterator]();
     let ping: NodeJS.Timeout | undefined;
     const body = new fetchAPI.ReadableStream<Uint8Array>({
       start(controller) {
@@ -147,7 +151,7 @@ export function eventStreams(): Plugin<Ctx & Requested> {
       if (Array.isArray(result)) return;
       if (isAsyncIterable(result)) {
         if (answersAsEventStream(request, { stream: true, subscription: true })) {
-          setResultProcessor(eventStream(request) as never, EVENT_STREAM);
+          setResultProcessor(eventStream(request), EVENT_STREAM);
           return;
         }
         // Not reached while onSubscribe refuses first; should it be, the stream is closed, not left open.

@@ -292,6 +292,7 @@ describe('reconnecting with Last-Event-ID', () => {
       `CREATED missed ${owner.user.accountId}→${pub}`,
     ]);
     expect(Number(replayed[0].id)).toBeGreaterThan(Number(seen[1].id));
+    for (const e of replayed) expect(e.sseId).toBe(e.id);
     await relate('PUT', 'missed', owner, priv);
     const live = (await again.take(2, 1_500)).map(eventOf);
     expect(summary(live)).toEqual([`CREATED missed ${owner.user.accountId}→${priv}`]);

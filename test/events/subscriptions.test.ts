@@ -361,6 +361,19 @@ describe('refusals', () => {
     expect(await refusal(owner, options)).toMatchObject({ status, code });
   });
 
+  it('a selection costing more than MAX_QUERY_COST (it would run per event): 400 QUERY_TOO_COSTLY before anything runs', async () => {
+    const walk = (depth: number): string =>
+      depth === 0 ? 'id' : `relationsFrom(name: "x", targetType: CONTENT, first: 200) { nodes { target { ... on Content { ${walk(depth - 1)} } } } }`;
+    const query = `subscription { relationEvents { id target { ... on Content { ${walk(3)} } } } }`;
+    const response = await fetch(`${served.url}/graphql`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/^data: .*"code":"QUERY_TOO_COSTLY"/m);
+  });
+
   it("a stranger naming the private space's content: 404 NOT_FOUND, as if it did not exist", async () => {
     expect(await refusal(stranger, { args: `target: {type: CONTENT, key: "${priv}"}` })).toMatchObject({ status: 404, code: 'NOT_FOUND' });
   });

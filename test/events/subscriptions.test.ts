@@ -166,6 +166,16 @@ describe('who sees what', () => {
       ['DELETED', null],
     ]);
   });
+  it('resolves each event afresh: a later event on the same stream shows the content as it is by then', async () => {
+    const doc = await page('PUB', 'fresh');
+    const stream = await subscribe(owner, { args: `target: {type: CONTENT, key: "${doc}"}` });
+    await relate('PUT', 'first', owner, doc);
+    const [before] = (await stream.take(1)).map(eventOf);
+    await rest('PUT', `/content/${doc}`, owner.token, { title: 'fresh, edited', type: 'page', version: { number: 2 } });
+    await relate('PUT', 'second', owner, doc);
+    const [after] = (await stream.take(1)).map(eventOf);
+    expect([before.target.version.number, after.target.version.number]).toEqual([1, 2]);
+  });
 });
 
 describe('arguments', () => {

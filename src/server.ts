@@ -8,6 +8,7 @@ import { createApp } from './app.js';
 import { adminBanner, bootstrap } from './bootstrap.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
+import { eventsOf } from './events/hub.js';
 import { keepEventRetention } from './events/retention.js';
 import { openEmbedded } from './first-start.js';
 import { createLogger, type Logger } from './observability/log.js';
@@ -131,6 +132,9 @@ function stopper(server: Server, db: Database, log: Logger): () => Promise<void>
   return () =>
     (stopping ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Event streams (SSE subscriptions) never finish by themselves: ended now, they complete and their clients
+      // reconnect elsewhere with Last-Event-ID, instead of holding the stop for the whole grace period.
+      await eventsOf(db, log).close();
       // Keep-alive connections sit idle between requests; close each as soon as it has nothing in flight.
       const idle = setInterval(() => server.closeIdleConnections(), 50);
       server.closeIdleConnections();

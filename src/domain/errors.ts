@@ -101,3 +101,8 @@ export function httpError(error: DomainError, scheme: AuthScheme): HttpError {
   const rule = HTTP_ERRORS[error.code];
   return { status: rule.status, headers: rule.headers?.(error, scheme) ?? {}, wholeRequest: rule.wholeRequest ?? false };
 }
+
+/** The status of an error code, for a face that has only the code (a GraphQL error); undefined for codes not in the table. */
+export function statusOfCode(code: string): number | undefined {
+  return Object.hasOwn(HTTP_ERRORS, code) ? HTTP_ERRORS[code as ErrorCode].status : undefined;
+}

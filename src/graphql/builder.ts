@@ -29,3 +29,4 @@ builder.addScalarType('DateTime', GraphQLDateTimeISO, { description: 'An ISO-860
 
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});

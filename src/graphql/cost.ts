@@ -5,6 +5,8 @@ import {
   getOperationAST,
   Kind,
   type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLArgument,
@@ -141,10 +143,10 @@ function tooCostly(cost: number, maxCost: number) {
  * (src/graphql/jit.ts), which replaces the execute function: stopping here means nothing compiles or runs.
  */
 export function costLimit(maxCost: number): Plugin {
-  return {
-    onExecute({ args, setResultAndStopExecution }) {
-      const cost = queryCost(args.schema, args.document, (args.variableValues ?? {}) as Variables, args.operationName);
-      if (cost > maxCost) setResultAndStopExecution({ errors: [tooCostly(cost, maxCost)] });
-    },
+  const refuse = ({ args, setResultAndStopExecution }: { args: ExecutionArgs; setResultAndStopExecution(result: ExecutionResult): void }) => {
+    const cost = queryCost(args.schema, args.document, (args.variableValues ?? {}) as Variables, args.operationName);
+    if (cost > maxCost) setResultAndStopExecution({ errors: [tooCostly(cost, maxCost)] });
   };
+  // A subscription's selection runs once per event: the same budget per event.
+  return { onExecute: refuse, onSubscribe: refuse };
 }

@@ -13,6 +13,7 @@ import { disableIntrospection } from './introspection.js';
 import { armorPlugins, csrfPrevention, LIMITS } from './limits.js';
 import { supportedOperations } from './operations.js';
 import { readableParams } from './params.js';
+import { eventStreams } from './sse.js';
 import { schema } from './schema/index.js';
 
 const text = (args: unknown[]) => args.map((arg) => (typeof arg === 'string' ? arg : describeError(arg))).join(' ');
@@ -38,6 +39,7 @@ export function createGraphQL(config: Config, db: Database): YogaServerInstance<
       ...armorPlugins(config.introspection),
       ...(config.introspection ? [] : [disableIntrospection]),
       supportedOperations,
+      eventStreams(),
       // Before compiledExecution: a refused operation is neither compiled nor run.
       costLimit(config.maxQueryCost),
       compiledExecution(),

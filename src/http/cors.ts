@@ -15,7 +15,8 @@ const COMMON = ['authorization', 'content-type', 'x-request-id'];
 const CONFLUENCE = { methods: ['GET', 'POST', 'PUT', 'DELETE'], headers: [...COMMON, 'x-atlassian-token'] };
 
 export const FACES: FaceAccess[] = [
-  { path: '/graphql', methods: ['GET', 'POST'], headers: [...COMMON, ...PREFLIGHT_HEADERS] },
+  // last-event-id: an EventSource reconnecting to a subscription sends it.
+  { path: '/graphql', methods: ['GET', 'POST'], headers: [...COMMON, ...PREFLIGHT_HEADERS, 'last-event-id'] },
   { path: '/wiki/rest/api', ...CONFLUENCE },
   { path: '/rest/api', ...CONFLUENCE },
   { path: '/umbraco', methods: ['GET', 'POST', 'DELETE'], headers: [...COMMON, 'api-key', 'umb-project-alias', 'api-version'] },

@@ -1,5 +1,5 @@
 // Tells the request line (and the metrics) which GraphQL operations a request ran.
-import { getOperationAST } from 'graphql';
+import { getOperationAST, type ExecutionArgs } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Ctx } from '../context.js';
 import type { Observed } from './requests.js';
@@ -8,14 +8,15 @@ export interface ObservedContext {
   observed?: Observed;
 }
 
-export const observeOperations: Plugin<Ctx & ObservedContext> = {
-  onExecute({ args }) {
-    const observed = args.contextValue.observed;
-    if (!observed) return;
-    observed.ctx = args.contextValue;
-    // The name as the document spells it (a GraphQL name), never the client's operationName parameter as sent.
-    const operation = getOperationAST(args.document, args.operationName);
-    const name = operation ? (operation.name?.value ?? 'anonymous') : 'unknown';
-    (observed.operations ??= []).push(name);
-  },
-};
+function observe({ args }: { args: ExecutionArgs }): void {
+  const context = args.contextValue as Ctx & ObservedContext;
+  const observed = context.observed;
+  if (!observed) return;
+  observed.ctx = context;
+  // The name as the document spells it (a GraphQL name), never the client's operationName parameter as sent.
+  const operation = getOperationAST(args.document, args.operationName);
+  const name = operation ? (operation.name?.value ?? 'anonymous') : 'unknown';
+  (observed.operations ??= []).push(name);
+}
+
+export const observeOperations: Plugin<Ctx & ObservedContext> = { onExecute: observe, onSubscribe: observe };

@@ -60,6 +60,33 @@ function echo(c: Context, id: string): void {
   }
 }
 
+/** The same bytes, calling `done` once when they end, fail, or the client goes away. */
+function whenDone(body: ReadableStream<Uint8Array>, done: () => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let called = false;
+  const finish = () => {
+    if (!called) (called = true), done();
+  };
+  return new ReadableStream({
+    async pull(controller) {
+      try {
+        const { done: ended, value } = await reader.read();
+        if (ended) {
+          finish();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (error) {
+        finish();
+        controller.error(error);
+      }
+    },
+    async cancel(reason) {
+      finish();
+      await reader.cancel(reason);
+    },
+  });
+}
+
 export interface RequestHooks {
   /** Called once the response is known; for metrics. */
   done?(face: Face, route: string, status: number, seconds: number, observed: Observed): void;
@@ -86,18 +113,25 @@ export function observeRequests(config: Config, hooks: RequestHooks = {}): Middl
     const level = status >= 500 ? 'error' : 'info';
     const log = loggerFor(config);
     if (!log.enabled(level)) return summary;
-    const fields: LogFields = { reqId: id, method: c.req.method, route, face, operation, status, ms: Math.round(seconds * 10_000) / 10 };
     const message = `${c.req.method} ${route} ${status}`;
-    const ctx = observed.ctx ?? (c.var as { ctx?: Ctx }).ctx;
-    if (!ctx) {
-      log.entry(level, message, fields);
-      return summary;
-    }
-    // The viewer's user was primed by authentication: this resolves from the loader's cache, without a statement.
-    ctx.loaders.users.load(ctx.viewer.id).then(
-      (user) => log.entry(level, message, { ...fields, accountId: user?.accountId }),
-      () => log.entry(level, message, fields),
-    );
+    const line = (ms: number) => {
+      const fields: LogFields = { reqId: id, method: c.req.method, route, face, operation, status, ms: Math.round(ms * 10) / 10 };
+      const ctx = observed.ctx ?? (c.var as { ctx?: Ctx }).ctx;
+      if (!ctx) return log.entry(level, message, fields);
+      // The viewer's user was primed by authentication: this resolves from the loader's cache, without a statement.
+      // (A subscription's loaders are replaced per event: then it may cost one statement, once per stream.)
+      ctx.loaders.users.load(ctx.viewer.id).then(
+        (user) => log.entry(level, message, { ...fields, accountId: user?.accountId }),
+        () => log.entry(level, message, fields),
+      );
+    };
+    // An event stream (a subscription) is logged when it ends, with how long it was open.
+    if (c.res.body && c.res.headers.get('content-type')?.startsWith('text/event-stream')) {
+      c.res = new Response(
+        whenDone(c.res.body, () => line(performance.now() - started)),
+        c.res,
+      );
+    } else line(seconds * 1000);
     return summary;
   };
   const { tracing } = hooks;

@@ -95,3 +95,17 @@ export async function resolveEntity(ctx: Ctx, ref: EntityRef, field = 'entity'):
 export function governingSpace(entity: ResolvedEntity): Space | null {
   return entity.type === 'SPACE' ? entity.space : entity.type === 'CONTENT' ? entity.space : null;
 }
+
+/**
+ * A stored end (type, id and pinned version, as a relation or an event holds it) as the faces show it; null when it
+ * no longer exists or the viewer may not view it (users are visible to everyone).
+ */
+export async function findVisibleEnd(ctx: Ctx, type: EntityType, id: number, version: number): Promise<User | Space | ContentView | null> {
+  if (type === 'USER') return ctx.loaders.users.load(id);
+  const content = type === 'CONTENT' ? await ctx.loaders.contents.load(id) : null;
+  if (type === 'CONTENT' && !content) return null;
+  const space = await ctx.loaders.spaces.load(content ? content.spaceId : id);
+  if (!space || !(await viewerHas(ctx, space, 'VIEW'))) return null;
+  if (!content) return space;
+  return { content, pinned: version ? await ctx.loaders.contentVersions.load(`${id}:${version}`) : null };
+}

@@ -28,7 +28,8 @@ const FACES: FaceCase[] = [
     face: 'GraphQL',
     preflight: { path: '/graphql', method: 'POST', headers: 'authorization,content-type' },
     methods: 'GET, POST',
-    clientHeaders: ['authorization', 'content-type', 'graphql-require-preflight', 'x-graphql-yoga-csrf', 'apollo-require-preflight'],
+    // last-event-id: what an EventSource sends when it reconnects to a subscription.
+    clientHeaders: ['authorization', 'content-type', 'graphql-require-preflight', 'x-graphql-yoga-csrf', 'apollo-require-preflight', 'last-event-id'],
     read: (t, headers) => t.request('/graphql', { method: 'POST', headers, json: { query: '{ me { displayName } }' } }),
     bareOptions: 204,
   },
@@ -238,6 +239,22 @@ describe('CORS_ORIGINS listing origins', () => {
     } finally {
       await down.close().catch(() => {});
     }
+  });
+
+  it("lets a listed origin's EventSource subscribe, and reconnect with Last-Event-ID", async () => {
+    const asked = await t.request('/graphql', {
+      method: 'OPTIONS',
+      headers: { origin: LISTED, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization,graphql-require-preflight,last-event-id' },
+    });
+    expect(grant(asked)).toMatchObject({ origin: LISTED, credentials: 'true' });
+    expect(grant(asked).headers).toEqual(expect.arrayContaining(['authorization', 'graphql-require-preflight', 'last-event-id']));
+    const query = encodeURIComponent('subscription { relationEvents { id } }');
+    const response = await t.request(`/graphql?query=${query}`, {
+      headers: { origin: LISTED, authorization: `Bearer ${t.admin.token}`, accept: 'text/event-stream', 'graphql-require-preflight': '1', 'last-event-id': '0' },
+    });
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    expect(grant(response)).toMatchObject({ origin: LISTED, credentials: 'true' });
+    await response.body?.cancel();
   });
 });
 

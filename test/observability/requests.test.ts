@@ -46,6 +46,30 @@ describe('request lines', () => {
     });
   });
 
+  it('a subscription is logged once, when its event stream ends, with its operation and caller', async () => {
+    const response = await t.request('/graphql', {
+      method: 'POST',
+      token: t.admin.token,
+      headers: { accept: 'text/event-stream' },
+      json: { query: 'subscription Watch { relationEvents { id } }' },
+    });
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    const reader = response.body!.getReader();
+    await reader.read(); // the first keep-alive comment: the stream is open
+    await settled();
+    const before = raw.length;
+    await reader.cancel();
+    await settled();
+    expect(raw.length).toBe(before + 1);
+    expect(await last()).toMatchObject({
+      msg: 'POST /graphql 200',
+      operation: 'Watch',
+      status: 200,
+      accountId: t.admin.user.accountId,
+      reqId: response.headers.get('x-request-id'),
+    });
+  });
+
   it('a batch names each operation it ran', async () => {
     await t.request('/graphql', { method: 'POST', token: t.admin.token, json: [{ query: 'query A { me { accountId } }' }, { query: '{ me { accountId } }' }] });
     expect((await last()).operation).toBe('A,anonymous');

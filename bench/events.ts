@@ -1,4 +1,5 @@
-// npm run bench:events [-- --subscribers 200 --instances 3 --writes 300 --rate 20 --rounds 3 --seconds 5]
+// npm run bench:events [-- --subscribers 200 --instances 3 --writes 300 --rate 20 --rounds 5 --seconds 5]
+// (also the last part of `npm run bench`, unless --no-events)
 // Issue 15's figures, on PostgreSQL (a database of its own, made afresh):
 //   1. Delivery latency: `--instances` gateway processes, `--subscribers` SSE subscriptions spread over them in
 //      mixed roles, writes through the REST face on every instance in turn; for each event and each subscriber
@@ -20,18 +21,17 @@ const SUBSCRIBERS = num('--subscribers', 200);
 const INSTANCES = num('--instances', 3);
 const WRITES = num('--writes', 300);
 const RATE = num('--rate', 20);
-const ROUNDS = num('--rounds', 3);
+const ROUNDS = num('--rounds', 5);
 const SECONDS = num('--seconds', 5);
 const base = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/relation_gateway_bench';
-const url = new URL(base);
-url.pathname = '/relation_gateway_events_bench';
-const databaseUrl = url.toString();
+const at = (database: string) => Object.assign(new URL(base), { pathname: `/${database}` }).toString();
+const databaseUrl = at('relation_gateway_events_bench');
 
 const children: Child[] = [];
 process.on('exit', () => children.forEach((c) => c.process.kill('SIGKILL')));
 
 async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: base });
+  const client = new pg.Client({ connectionString: at('postgres') });
   await client.connect();
   await client.query(sql);
   await client.end();
@@ -191,22 +191,25 @@ async function writeCost(instance: Child, writerToken: string, contentId: string
   };
   const runs: { variant: 'with' | 'without'; reqPerSec: number; cpuMsPerRequest: number; non2xx: number }[] = [];
   let n = 0;
+  const put = (seconds: number) =>
+    autocannon({
+      url: instance.url,
+      connections: 10,
+      duration: seconds,
+      requests: [
+        {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${writerToken}` },
+          setupRequest: (request) => ({ ...request, path: `/rest/api/relation/cost-${n++}/from/user/current/to/content/${contentId}` }),
+        },
+      ],
+    });
+  await put(SECONDS); // warm-up: the first seconds of a process are slower, whichever variant would get them
   for (let r = 0; r < ROUNDS; r++) {
     for (const variant of r % 2 === 0 ? (['with', 'without'] as const) : (['without', 'with'] as const)) {
       await triggers(variant === 'with');
       const before = cpuMs(instance.process.pid!);
-      const result = await autocannon({
-        url: instance.url,
-        connections: 10,
-        duration: SECONDS,
-        requests: [
-          {
-            method: 'PUT',
-            headers: { authorization: `Bearer ${writerToken}` },
-            setupRequest: (request) => ({ ...request, path: `/rest/api/relation/cost-${n++}/from/user/current/to/content/${contentId}` }),
-          },
-        ],
-      });
+      const result = await put(SECONDS);
       const cpu = cpuMs(instance.process.pid!) - before;
       runs.push({
         variant,

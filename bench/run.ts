@@ -1,7 +1,8 @@
 // npm run bench [-- --shapes a,b --rounds 3 --seconds 5 --warmup 2 --connections 10 --relations 100000
-//                   --profile --no-deep --no-pglite --no-scale --force --baseline FILE]
+//                   --profile --no-deep --no-pglite --no-scale --no-events --force --baseline FILE]
 // Seeds, starts our compiled server and the peers, checks that every server gives the same answer to each
 // question, then loads them in interleaved rounds; see bench/README.md.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join, relative } from 'node:path';
@@ -192,6 +193,12 @@ async function main() {
   say('\n' + md);
   say(`wrote bench/results/latest.json and latest.md in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   if (failures.length) process.exitCode = 1;
+  // Issue 15's figures (delivery latency, the event log's write cost) run on a database of their own; --no-events skips them.
+  if (!args.includes('--no-events')) {
+    say('\n==> relation events (bench/events.ts)');
+    const events = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'events.ts')], { stdio: 'inherit' });
+    if (events.status !== 0) process.exitCode = 1;
+  }
 }
 
 await main();

@@ -161,7 +161,7 @@ async function latency(instances: Child[], adminToken: string) {
   const latencies: number[] = [];
   const problems: string[] = [];
   for (const s of subscribers) {
-    const expected = [...acked.keys()].filter((name, i) => i % 2 === 0 || s.role !== 'stranger');
+    const expected = [...acked.keys()].filter((_name, i) => i % 2 === 0 || s.role !== 'stranger');
     const got = s.received.map((r) => r.name);
     if (got.join() !== expected.join()) problems.push(`${s.role}: expected ${expected.length} events in order, got ${got.length}`);
     const ids = s.received.map((r) => r.id);

@@ -52,9 +52,9 @@ const viewOf = (row: Webhook): WebhookView => ({
 });
 
 export interface CreateWebhookInput {
-  url: unknown;
-  name: unknown;
-  events: unknown;
+  url?: unknown;
+  name?: unknown;
+  events?: unknown;
   secret?: unknown;
   relationName?: unknown;
 }

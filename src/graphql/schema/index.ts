@@ -8,5 +8,6 @@ import './relation.js';
 import './traversal.js';
 import './browse.js';
 import './api-token.js';
+import './webhooks.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

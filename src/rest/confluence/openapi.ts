@@ -37,6 +37,22 @@ const arrayOf = (item: string) => ({
   additionalProperties: false,
 });
 
+const webhook = {
+  type: 'object',
+  required: ['id', 'name', 'url', 'events', 'relationName', 'createdAt', 'failingSince', '_links'],
+  properties: {
+    id: { type: 'integer' },
+    name: { type: 'string' },
+    url: { type: 'string' },
+    events: { type: 'array', items: { type: 'string', enum: ['CREATED', 'DELETED'] }, minItems: 1 },
+    relationName: { type: ['string', 'null'] },
+    createdAt: { type: 'string', format: 'date-time' },
+    failingSince: { type: ['string', 'null'], format: 'date-time', description: 'When the event at the head of its queue first failed' },
+    _links: ref('GenericLinks'),
+  },
+  additionalProperties: false,
+};
+
 const schemas = {
   GenericLinks: links,
   Error: {
@@ -188,26 +204,11 @@ const schemas = {
     },
     additionalProperties: false,
   },
-  Webhook: {
-    type: 'object',
-    required: ['id', 'name', 'url', 'events', 'relationName', 'createdAt', 'failingSince', '_links'],
-    properties: {
-      id: { type: 'integer' },
-      name: { type: 'string' },
-      url: { type: 'string' },
-      events: { type: 'array', items: { type: 'string', enum: ['CREATED', 'DELETED'] }, minItems: 1 },
-      relationName: { type: ['string', 'null'] },
-      createdAt: { type: 'string', format: 'date-time' },
-      failingSince: { type: ['string', 'null'], format: 'date-time', description: 'When the event at the head of its queue first failed' },
-      _links: ref('GenericLinks'),
-    },
-    additionalProperties: false,
-  },
+  Webhook: webhook,
   WebhookCreated: {
-    allOf: [ref('Webhook')],
-    type: 'object',
-    required: ['secret'],
-    properties: { secret: { type: 'string', pattern: '^whsec_', description: 'The signing secret, shown only in this answer' } },
+    ...webhook,
+    required: [...webhook.required, 'secret'],
+    properties: { ...webhook.properties, secret: { type: 'string', pattern: '^whsec_', description: 'The signing secret, shown only in this answer' } },
   },
   WebhookArray: {
     type: 'object',

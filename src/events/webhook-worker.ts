@@ -16,9 +16,10 @@ import { payloadsFor } from './webhook-payload.js';
 import { ATTEMPT_TIMEOUT_MS, type Attempt, post } from './webhook-post.js';
 import { nextAttempt } from './webhook-retry.js';
 
-const LEASE_MS = 60_000;
-/** A lease is given back before it could expire during an attempt. */
-const WORK_PER_LEASE_MS = LEASE_MS - ATTEMPT_TIMEOUT_MS - 5_000;
+/** Covers one attempt and its recording; every recorded delivery extends it. A killed instance's lease runs out this soon. */
+const LEASE_MS = ATTEMPT_TIMEOUT_MS + 10_000;
+/** Then the webhook is given back, so one busy webhook does not keep an instance to itself. */
+const WORK_PER_LEASE_MS = 30_000;
 const MAX_IN_FLIGHT = 8;
 const BATCH = 100;
 const DELIVERIES_KEPT = 100;
@@ -134,7 +135,8 @@ export function startWebhookWorker({ db, config, log }: { db: Database; config: 
     const status = attempt.ok ? 'delivered' : retry === null ? 'failed' : 'retrying';
     const update =
       retry === null
-        ? Prisma.sql`cursor = ${event.id}::int8, head_event_id = NULL, attempts = 0, failing_since = NULL, next_attempt_at = now()`
+        ? Prisma.sql`cursor = ${event.id}::int8, head_event_id = NULL, attempts = 0, failing_since = NULL, next_attempt_at = now(),
+            lease_until = now() + ${LEASE_MS} * interval '1 millisecond'`
         : Prisma.sql`cursor = ${skipped}::int8, head_event_id = ${event.id}::int8, attempts = ${failures}, failing_since = ${firstFailure},
             next_attempt_at = now() + ${retry} * interval '1 millisecond', lease_until = NULL, leased_by = NULL`;
     const rows = await db.prisma.$queryRaw<unknown[]>(Prisma.sql`

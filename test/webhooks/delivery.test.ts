@@ -222,6 +222,23 @@ describe('webhook deliveries', () => {
     await target.close();
   });
 
+  it('two workers on one database (as two instances) never deliver one webhook at once, nor an event twice', async () => {
+    const second = startWebhookWorker({ db: t.db, config: t.config, log: loggerFor(t.config) });
+    const shared = await startReceiver();
+    shared.answer = () => ({ status: 200, delayMs: 50 });
+    try {
+      const hook = await createHook(owner, `${shared.url}/shared`);
+      for (let i = 0; i < 8; i++) await put(`shared${i}`, i % 2 ? 'a' : 'b');
+      await eventually(() => shared.received.length >= 8, 'eight deliveries');
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(summary(shared.received.map((r) => verified(hook.secret, r)))).toEqual(Array.from({ length: 8 }, (_, i) => `relation.created:shared${i}`));
+      expect(shared.mostAtOnce).toBe(1);
+    } finally {
+      await second.stop();
+      await shared.close();
+    }
+  });
+
   it('checks the address again at every delivery: a host no longer allowed is refused before connecting', async () => {
     const hooks = [await createHook(owner, `${receiver.url}/rebound`), await createHook(owner, `http://localhost:${receiver.port}/rebound-name`)];
     // The same webhooks, delivered by a worker whose allow-list no longer lists the host (as if DNS now said loopback).

@@ -19,6 +19,8 @@ export interface Receiver {
   url: string;
   port: number;
   received: Received[];
+  /** The most requests it was ever answering at once. */
+  mostAtOnce: number;
   answer: (request: Received) => Reply;
   /** Stops listening (deliveries then fail to connect) and listens again on the same port. */
   down(): Promise<void>;
@@ -32,14 +34,18 @@ export async function startReceiver(port = 0): Promise<Receiver> {
     url: '',
     port,
     received: [],
+    mostAtOnce: 0,
     answer: () => ({ status: 204 }),
     down: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
     up: () => listen(receiver.port),
     close: () => receiver.down(),
   };
+  let open = 0;
   const listen = (at: number) =>
     new Promise<void>((resolve, reject) => {
       server = createServer((req, res) => {
+        receiver.mostAtOnce = Math.max(receiver.mostAtOnce, ++open);
+        res.on('close', () => open--);
         let body = '';
         req.on('data', (chunk) => (body += chunk));
         req.on('end', () => {

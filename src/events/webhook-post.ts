@@ -76,14 +76,19 @@ export function post(message: Message, allowHosts: string[], signal?: AbortSigna
         response.on('error', () => {});
         response.on('close', () => {
           if (status >= 200 && status < 300) done({ ok: true, status, error: null });
-          else if (status >= 300 && status < 400) done({ ok: false, status, error: `redirect to ${response.headers.location ?? 'nowhere'} not followed` });
+          else if (status >= 300 && status < 400)
+            done({ ok: false, status, error: `redirect to ${(response.headers.location ?? 'nowhere').slice(0, 300)} not followed` });
           else done({ ok: false, status, error: `the receiver answered ${status}` });
         });
       },
     );
     request.on('error', (error: NodeJS.ErrnoException) => {
       const refused = error instanceof RefusedTargetError || error.cause instanceof RefusedTargetError;
-      const message = timeout.aborted ? `no answer within ${ATTEMPT_TIMEOUT_MS / 1000} s` : refused ? `refused: ${error.message}` : (error.code ?? error.message);
+      const message = timeout.aborted
+        ? `no answer within ${ATTEMPT_TIMEOUT_MS / 1000} s`
+        : refused
+          ? `refused: ${error.message}`
+          : error.message || (error.code ?? 'the request failed');
       done({ ok: false, status: null, error: message });
     });
     request.end(body);

@@ -104,6 +104,7 @@ export function startWebhookWorker({ db, config, log }: { db: Database; config: 
       const payloads = await payloadsFor(db, due);
       for (const event of events) {
         if (!payloads.has(event.id)) {
+          if (event.id === hook.headEventId) await dropHead(hook);
           cursor = event.id;
           continue;
         }
@@ -120,6 +121,19 @@ export function startWebhookWorker({ db, config, log }: { db: Database; config: 
       }
     }
     await release(db, instance, hook.id, cursor);
+  }
+
+  /** The event being retried is no longer for this webhook (its owner may not see it now): it ends as failed. */
+  async function dropHead(hook: Leased): Promise<void> {
+    await db.prisma.$executeRaw(Prisma.sql`
+      WITH hook AS (
+        UPDATE webhooks SET head_event_id = NULL, attempts = 0, failing_since = NULL
+        WHERE id = ${hook.id} AND leased_by = ${instance} RETURNING id)
+      UPDATE webhook_deliveries SET status = 'failed', last_error = 'skipped: the owner may no longer see this event', updated_at = now()
+      WHERE webhook_id IN (SELECT id FROM hook) AND event_id = ${hook.headEventId}::int8 AND status = 'retrying'`);
+    hook.headEventId = null;
+    hook.attempts = 0;
+    hook.failingSince = null;
   }
 
   /**

@@ -177,6 +177,31 @@ describe('webhook deliveries', () => {
     expect(seen.map((p) => `${p.data.name}:${p.data.target.key}`)).toEqual([`likes:${pages.c}`, `done:${pages.b}`]);
   });
 
+  it("decides visibility at each attempt: a new member gets the private space's events; a retried event they may no longer see ends as failed", async () => {
+    const member = await t.account('Member');
+    const hook = await createHook(member, `${receiver.url}/member-view`);
+    const added = await t.graphql(
+      'mutation($u: String!) { addSpaceMember(input: {spaceKey: "PRIV", user: $u, level: VIEW}) { __typename } }',
+      { u: member.user.accountId },
+      owner.token,
+    );
+    expect(added.body.data?.addSpaceMember.__typename).toBe('AddSpaceMemberSuccess');
+    pages.doomedPage = (await rest('POST', '/content', owner.token, { type: 'page', title: 'to purge', space: { key: 'PRIV' } })).id;
+    receiver.answer = (request) => ({ status: request.path === '/member-view' ? 500 : 204 });
+    await put('watched', 'doomedPage');
+    await eventually(() => at(receiver, '/member-view').length >= 2, 'the private event, refused twice');
+    // Purged, the page exists no more: only site admins may see events about it.
+    await rest('DELETE', `/content/${pages.doomedPage}`, owner.token);
+    await rest('DELETE', `/content/${pages.doomedPage}?status=trashed`, owner.token);
+    receiver.answer = () => ({ status: 204 });
+    await put('after', 'c', member);
+    await eventually(() => at(receiver, '/member-view').some((r) => r.body.includes('"after"')), 'the next event');
+    expect(summary(events(receiver, '/member-view', hook.secret))).toEqual(['relation.created:watched', 'relation.created:after']);
+    const records = await deliveries(member, hook.id);
+    expect(records.map((d) => d.status)).toEqual(['DELIVERED', 'FAILED']);
+    expect(records[1].lastError).toMatch(/may no longer see/);
+  });
+
   it('filters by relationName and event type', async () => {
     const hook = await createHook(owner, `${receiver.url}/filtered`, { relationName: 'only-this', events: ['DELETED'] });
     await put('only-this', 'a');

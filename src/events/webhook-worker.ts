@@ -13,29 +13,14 @@ import type { Logger } from '../observability/log.js';
 import { eventsOf } from './hub.js';
 import { readEvents, type RelationEventRow, visibleEvents } from './log.js';
 import { payloadsFor } from './webhook-payload.js';
-import { ATTEMPT_TIMEOUT_MS, type Attempt, post } from './webhook-post.js';
+import { type Attempt, post } from './webhook-post.js';
+import { dropHead, type Leased, lease, type Outcome, recordAttempt, release, releaseAll } from './webhook-queue.js';
 import { nextAttempt } from './webhook-retry.js';
 
-/** Covers one attempt and its recording; every recorded delivery extends it. A killed instance's lease runs out this soon. */
-const LEASE_MS = ATTEMPT_TIMEOUT_MS + 10_000;
-/** Then the webhook is given back, so one busy webhook does not keep an instance to itself. */
+/** After this long on one webhook an instance gives it back (another instance may take it), so one busy webhook does not hog it. */
 const WORK_PER_LEASE_MS = 30_000;
 const MAX_IN_FLIGHT = 8;
 const BATCH = 100;
-const DELIVERIES_KEPT = 100;
-
-interface Leased {
-  id: number;
-  ownerId: number;
-  url: string;
-  secret: string;
-  events: string[];
-  relationName: string | null;
-  cursor: number;
-  headEventId: number | null;
-  attempts: number;
-  failingSince: Date | null;
-}
 
 export interface WebhookWorker {
   /** Looks for due webhooks now (also done on every event notification and poll). */
@@ -104,7 +89,10 @@ export function startWebhookWorker({ db, config, log }: { db: Database; config: 
       const payloads = await payloadsFor(db, due);
       for (const event of events) {
         if (!payloads.has(event.id)) {
-          if (event.id === hook.headEventId) await dropHead(hook);
+          if (event.id === hook.headEventId) {
+            await dropHead(db, instance, hook.id, event.id);
+            forgetHead(hook);
+          }
           cursor = event.id;
           continue;
         }
@@ -123,19 +111,6 @@ export function startWebhookWorker({ db, config, log }: { db: Database; config: 
     await release(db, instance, hook.id, cursor);
   }
 
-  /** The event being retried is no longer for this webhook (its owner may not see it now): it ends as failed. */
-  async function dropHead(hook: Leased): Promise<void> {
-    await db.prisma.$executeRaw(Prisma.sql`
-      WITH hook AS (
-        UPDATE webhooks SET head_event_id = NULL, attempts = 0, failing_since = NULL
-        WHERE id = ${hook.id} AND leased_by = ${instance} RETURNING id)
-      UPDATE webhook_deliveries SET status = 'failed', last_error = 'skipped: the owner may no longer see this event', updated_at = now()
-      WHERE webhook_id IN (SELECT id FROM hook) AND event_id = ${hook.headEventId}::int8 AND status = 'retrying'`);
-    hook.headEventId = null;
-    hook.attempts = 0;
-    hook.failingSince = null;
-  }
-
   /**
    * Stores an attempt's outcome; true when the cursor moved past the event (delivered, or given up after the
    * retry window), false when it is retried later (the lease given back) or the lease was lost.
@@ -145,34 +120,17 @@ export function startWebhookWorker({ db, config, log }: { db: Database; config: 
     const failures = (head ? hook.attempts : 0) + 1;
     const firstFailure = (head ? hook.failingSince : null) ?? new Date();
     const step = attempt.ok ? null : nextAttempt(failures, firstFailure.getTime(), Date.now(), config.webhookRetryScale);
-    const retry = step && 'retryAt' in step ? step.retryAt - Date.now() : null;
-    const status = attempt.ok ? 'delivered' : retry === null ? 'failed' : 'retrying';
-    const update =
-      retry === null
-        ? Prisma.sql`cursor = ${event.id}::int8, head_event_id = NULL, attempts = 0, failing_since = NULL, next_attempt_at = now(),
-            lease_until = now() + ${LEASE_MS} * interval '1 millisecond'`
-        : Prisma.sql`cursor = ${skipped}::int8, head_event_id = ${event.id}::int8, attempts = ${failures}, failing_since = ${firstFailure},
-            next_attempt_at = now() + ${retry} * interval '1 millisecond', lease_until = NULL, leased_by = NULL`;
-    const rows = await db.prisma.$queryRaw<unknown[]>(Prisma.sql`
-      WITH hook AS (UPDATE webhooks SET ${update} WHERE id = ${hook.id} AND leased_by = ${instance} RETURNING id),
-      recorded AS (
-        INSERT INTO webhook_deliveries (webhook_id, event_id, status, attempts, last_status, last_error)
-        SELECT id, ${event.id}::int8, ${status}, ${failures}, ${attempt.status}, ${attempt.error} FROM hook
-        ON CONFLICT (webhook_id, event_id) DO UPDATE SET status = EXCLUDED.status, attempts = EXCLUDED.attempts,
-          last_status = EXCLUDED.last_status, last_error = EXCLUDED.last_error, updated_at = now()
-        RETURNING webhook_id),
-      pruned AS (
-        DELETE FROM webhook_deliveries d WHERE d.webhook_id = ${hook.id} AND d.event_id <= (
-          SELECT event_id FROM webhook_deliveries WHERE webhook_id = ${hook.id} ORDER BY event_id DESC OFFSET ${DELIVERIES_KEPT} LIMIT 1))
-      SELECT webhook_id FROM recorded`);
-    if (rows.length === 0) return false; // another instance holds it now: it carries on from the stored cursor
-    if (status !== 'delivered') log.warn(`Webhook ${hook.id}: event ${event.id} ${status === 'failed' ? 'failed for good' : 'failed'}: ${attempt.error}`);
-    if (attempt.ok || retry === null) {
-      hook.headEventId = null;
-      hook.attempts = 0;
-      hook.failingSince = null;
-    }
-    return retry === null;
+    const outcome: Outcome =
+      step === null
+        ? { moved: true, status: 'delivered' }
+        : 'giveUp' in step
+          ? { moved: true, status: 'failed' }
+          : { moved: false, status: 'retrying', skipped, failures, firstFailure, delayMs: step.retryAt - Date.now() };
+    const stored = await recordAttempt(db, instance, hook.id, event.id, outcome, { attempts: failures, status: attempt.status, error: attempt.error });
+    if (!stored) return false; // another instance holds it now: it carries on from the stored cursor
+    if (outcome.status !== 'delivered') log.warn(`Webhook ${hook.id}: event ${event.id} ${outcome.status === 'failed' ? 'failed for good' : 'failed'}: ${attempt.error}`);
+    if (outcome.moved) forgetHead(hook);
+    return outcome.moved;
   }
 
   const unsubscribe = eventsOf(db, log).onWake(wake);
@@ -182,31 +140,15 @@ export function startWebhookWorker({ db, config, log }: { db: Database; config: 
     unsubscribe();
     aborting.abort();
     await Promise.allSettled([...inFlight.values()]);
-    await db.prisma.$executeRaw(Prisma.sql`UPDATE webhooks SET lease_until = NULL, leased_by = NULL WHERE leased_by = ${instance}`).catch(() => {});
+    await releaseAll(db, instance).catch(() => {});
   };
   db.onClose(stop);
   wake();
   return { wake, stop };
 }
 
-/** Leases up to `limit` webhooks that have events after their cursor and whose next attempt is due. */
-async function lease(db: Database, instance: string, limit: number, busy: number[]): Promise<Leased[]> {
-  const rows = await db.prisma.$queryRaw<(Omit<Leased, 'cursor' | 'headEventId'> & { cursor: string; headEventId: string | null })[]>(Prisma.sql`
-    UPDATE webhooks w SET lease_until = now() + ${LEASE_MS} * interval '1 millisecond', leased_by = ${instance}
-    WHERE w.id IN (
-      SELECT id FROM webhooks
-      WHERE next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now()) AND id <> ALL(${busy}::int[])
-        AND cursor < (SELECT coalesce(max(id), 0) FROM relation_events)
-      ORDER BY next_attempt_at LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED)
-    RETURNING w.id, w.owner_id AS "ownerId", w.url, w.secret, w.events, w.relation_name AS "relationName", w.cursor::text AS cursor,
-      w.head_event_id::text AS "headEventId", w.attempts, w.failing_since AS "failingSince"`);
-  return rows.map((row) => ({ ...row, cursor: Number(row.cursor), headEventId: row.headEventId === null ? null : Number(row.headEventId) }));
-}
-
-/** Stores how far the queue got (events skipped as not wanted or not visible) and gives the lease back. */
-async function release(db: Database, instance: string, id: number, cursor: number): Promise<void> {
-  await db.prisma.$executeRaw(Prisma.sql`
-    UPDATE webhooks SET cursor = greatest(cursor, ${cursor}::int8), lease_until = NULL, leased_by = NULL
-    WHERE id = ${id} AND leased_by = ${instance}`);
+function forgetHead(hook: Leased): void {
+  hook.headEventId = null;
+  hook.attempts = 0;
+  hook.failingSince = null;
 }

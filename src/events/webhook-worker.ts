@@ -88,7 +88,10 @@ export function startWebhookWorker({ db, config, log }: { db: Database; config: 
       const due = wanted.filter((e) => visible.has(e.id));
       const payloads = await payloadsFor(db, due);
       for (const event of events) {
-        if (!payloads.has(event.id)) {
+        if (stopped || Date.now() >= until) return release(db, instance, hook.id, cursor);
+        // Asked again just before the POST: attempts before it may have taken a while (a slow receiver).
+        const stillVisible = payloads.has(event.id) && (viewer.siteAdmin || (await visibleEvents(db, [viewer], [event])).get(viewer.id)!.has(event.id));
+        if (!stillVisible) {
           if (event.id === hook.headEventId) {
             await dropHead(db, instance, hook.id, event.id);
             forgetHead(hook);
@@ -96,7 +99,6 @@ export function startWebhookWorker({ db, config, log }: { db: Database; config: 
           cursor = event.id;
           continue;
         }
-        if (stopped || Date.now() >= until) return release(db, instance, hook.id, cursor);
         const attempt = await post(
           { url: hook.url, secret: hook.secret, id: `msg_${hook.id}_${event.id}`, body: JSON.stringify(payloads.get(event.id)) },
           config.webhookAllowHosts,

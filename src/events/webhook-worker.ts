@@ -135,6 +135,7 @@ export function startWebhookWorker({ db, config, log }: { db: Database; config: 
     return outcome.moved;
   }
 
+  // The hub wakes us on every event notification and on its 500 ms poll, which is also what picks up due retries.
   const unsubscribe = eventsOf(db, log).onWake(wake);
   const stop = async () => {
     if (stopped) return;

@@ -38,6 +38,8 @@ export interface Config {
   eventRetentionMs: number;
   /** WEBHOOK_ALLOW_HOSTS: hosts (names or IP addresses) webhooks may target although they are loopback, link-local or private. */
   webhookAllowHosts: string[];
+  /** WEBHOOK_RETRY_SCALE: a factor on the webhook retry schedule and its 24 h window, for tests only (default 1). */
+  webhookRetryScale: number;
 }
 
 /** Listed origins may read answers with credentials; `anyOrigin` lets every other origin read them without. */
@@ -144,6 +146,15 @@ const environment = z.object({
       )
       .filter(Boolean),
   ),
+  // For tests: 0.001 turns the 24 h of retries into 86 s.
+  WEBHOOK_RETRY_SCALE: unset(z.string().default('1')).transform((raw, ctx) => {
+    const scale = Number(raw);
+    if (!(scale > 0 && scale <= 1)) {
+      ctx.addIssue({ code: 'custom', message: `WEBHOOK_RETRY_SCALE must be a number above 0 and at most 1, got "${raw}"` });
+      return z.NEVER;
+    }
+    return scale;
+  }),
   DATA_DIR: unset(z.string().default('./data')),
   PUBLIC_URL: unset(z.string().optional()),
   LOG_LEVEL: unset(z.string().default('info')).pipe(
@@ -201,5 +212,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseListenUrl: vars.DATABASE_LISTEN_URL,
     eventRetentionMs: vars.EVENT_RETENTION,
     webhookAllowHosts: vars.WEBHOOK_ALLOW_HOSTS,
+    webhookRetryScale: vars.WEBHOOK_RETRY_SCALE,
   };
 }

@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { eventsOf } from './events/hub.js';
 import { keepEventRetention } from './events/retention.js';
+import { startWebhookWorker } from './events/webhook-worker.js';
 import { openEmbedded } from './first-start.js';
 import { createLogger, type Logger } from './observability/log.js';
 import { listenMetrics } from './observability/metrics-server.js';
@@ -82,6 +83,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     keepEventRetention(db, config.eventRetentionMs, log);
     if (config.metricsPort !== undefined) metrics = await listenMetrics(runtime, db, config.metricsPort);
     app.resolve(createApp({ config: runtime, db, tracing }).fetch);
+    // Stopped when the database closes (a hook of db.close), after in-flight requests have finished.
+    startWebhookWorker({ db, config: runtime, log });
   } catch (error) {
     app.reject(error);
     server.closeAllConnections();

@@ -23,6 +23,7 @@ describe('configuration from the environment', () => {
       cors: { origins: [], anyOrigin: true },
       eventRetentionMs: 7 * 86_400_000,
       webhookAllowHosts: [],
+      webhookRetryScale: 1,
     });
   });
 
@@ -39,6 +40,11 @@ describe('configuration from the environment', () => {
 
   it('reads WEBHOOK_ALLOW_HOSTS as a list of lower-case hosts', () => {
     expect(loadConfig({ WEBHOOK_ALLOW_HOSTS: '127.0.0.1, [::1] ,Hooks.Internal' }).webhookAllowHosts).toEqual(['127.0.0.1', '::1', 'hooks.internal']);
+  });
+
+  it('reads WEBHOOK_RETRY_SCALE as a factor above 0 and at most 1', () => {
+    expect(loadConfig({ WEBHOOK_RETRY_SCALE: '0.001' }).webhookRetryScale).toBe(0.001);
+    for (const bad of ['0', '-1', '2', 'fast']) expect(() => loadConfig({ WEBHOOK_RETRY_SCALE: bad })).toThrow(/WEBHOOK_RETRY_SCALE must be a number/);
   });
 
   it('takes an empty variable for an unset one', () => {
@@ -59,6 +65,7 @@ describe('configuration from the environment', () => {
         'DATABASE_LISTEN_URL',
         'EVENT_RETENTION',
         'WEBHOOK_ALLOW_HOSTS',
+        'WEBHOOK_RETRY_SCALE',
       ].map((name) => [name, '']),
     );
     expect(loadConfig(empty)).toEqual(loadConfig({}));

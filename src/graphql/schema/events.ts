@@ -1,16 +1,15 @@
 // Live relation events (docs/events.md): the RelationEvent type and Subscription.relationEvents, served over SSE.
 import { builder } from '../builder.js';
 import { createLoaders } from '../../loaders.js';
-import { EVENT_TYPES, type RelationEventRow } from '../../events/log.js';
+import type { RelationEventRow } from '../../events/log.js';
 import { subscribeRelationEvents } from '../../events/subscription.js';
 import { findRelationById } from '../../services/relations.js';
 import { findVisibleEnd } from '../../services/resolve.js';
 import { lastEventIdOf, noteEventId, requestOf } from '../sse.js';
 import { EntityRefInput, EntityTypeEnum, RelationEntity } from './entity-ref.js';
+import { RelationEventTypeEnum } from './relation-event-type.js';
 import { RelationRef } from './relation.js';
 import { UserRef } from './user.js';
-
-const RelationEventTypeEnum = builder.enumType('RelationEventType', { values: EVENT_TYPES });
 
 const RelationEventRef = builder.objectRef<RelationEventRow>('RelationEvent').implement({
   description: 'A relation created or deleted, by any face or by a cascade',

@@ -9,5 +9,6 @@ import './traversal.js';
 import './browse.js';
 import './api-token.js';
 import './events.js';
+import './webhooks.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

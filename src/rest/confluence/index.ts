@@ -17,6 +17,7 @@ import { registerRelations } from './relations.js';
 import { registerSpaces } from './spaces.js';
 import { registerUsers } from './users.js';
 import { registerWatches } from './watch.js';
+import { registerWebhooks } from './webhooks.js';
 
 function confluenceApi(config: Config, db: Database, context: string): Api {
   const api = new Hono<ConfluenceEnv>();
@@ -45,6 +46,7 @@ function confluenceApi(config: Config, db: Database, context: string): Api {
   registerUsers(api);
   registerWatches(api);
   registerLongTasks(api);
+  registerWebhooks(api);
 
   api.all('*', (c) => {
     throw new NotFoundError(`No resource at ${c.req.method} ${c.req.path}`);

@@ -37,6 +37,22 @@ const arrayOf = (item: string) => ({
   additionalProperties: false,
 });
 
+const webhook = {
+  type: 'object',
+  required: ['id', 'name', 'url', 'events', 'relationName', 'createdAt', 'failingSince', '_links'],
+  properties: {
+    id: { type: 'integer' },
+    name: { type: 'string' },
+    url: { type: 'string' },
+    events: { type: 'array', items: { type: 'string', enum: ['CREATED', 'DELETED'] }, minItems: 1 },
+    relationName: { type: ['string', 'null'] },
+    createdAt: { type: 'string', format: 'date-time' },
+    failingSince: { type: ['string', 'null'], format: 'date-time', description: 'When the event at the head of its queue first failed' },
+    _links: ref('GenericLinks'),
+  },
+  additionalProperties: false,
+};
+
 const schemas = {
   GenericLinks: links,
   Error: {
@@ -188,6 +204,38 @@ const schemas = {
     },
     additionalProperties: false,
   },
+  Webhook: webhook,
+  WebhookCreated: {
+    ...webhook,
+    required: [...webhook.required, 'secret'],
+    properties: { ...webhook.properties, secret: { type: 'string', pattern: '^whsec_', description: 'The signing secret, shown only in this answer' } },
+  },
+  WebhookArray: {
+    type: 'object',
+    required: ['results', 'size'],
+    properties: { results: { type: 'array', items: ref('Webhook') }, size: { type: 'integer' } },
+    additionalProperties: false,
+  },
+  WebhookDelivery: {
+    type: 'object',
+    required: ['eventId', 'status', 'attempts', 'lastStatus', 'lastError', 'createdAt', 'updatedAt'],
+    properties: {
+      eventId: { type: 'string' },
+      status: { type: 'string', enum: ['delivered', 'retrying', 'failed'] },
+      attempts: { type: 'integer', minimum: 1 },
+      lastStatus: { type: ['integer', 'null'] },
+      lastError: { type: ['string', 'null'] },
+      createdAt: { type: 'string', format: 'date-time' },
+      updatedAt: { type: 'string', format: 'date-time' },
+    },
+    additionalProperties: false,
+  },
+  WebhookDeliveryArray: {
+    type: 'object',
+    required: ['results', 'size'],
+    properties: { results: { type: 'array', items: ref('WebhookDelivery') }, size: { type: 'integer' } },
+    additionalProperties: false,
+  },
   UserWatch: { type: 'object', required: ['watching'], properties: { watching: { type: 'boolean' } }, additionalProperties: false },
 };
 
@@ -267,6 +315,19 @@ const paths = {
     get: op('Whether the user watches the space', requests.watchSpaceRequest, ok('UserWatch')),
     post: write('Watch the space', requests.watchSpaceRequest, noContent('Watching')),
     delete: write('Stop watching the space', requests.watchSpaceRequest, noContent('Not watching')),
+  },
+  '/webhooks': {
+    get: op("The caller's webhooks (a site admin's: everyone's)", {}, ok('WebhookArray')),
+    post: write('Create a webhook of the caller; it delivers the relation events from now on', requests.webhookCreateRequest, {
+      '201': { description: 'Created; the answer alone carries the secret', ...json(ref('WebhookCreated')) },
+    }),
+  },
+  '/webhooks/{id}': {
+    get: op('A webhook of the caller (any, for a site admin)', requests.webhookRequest, ok('Webhook')),
+    delete: write('Delete a webhook of the caller (any, for a site admin)', requests.webhookRequest, noContent('Deleted')),
+  },
+  '/webhooks/{id}/deliveries': {
+    get: op("A webhook's latest deliveries, newest first (its owner only)", requests.webhookDeliveriesRequest, ok('WebhookDeliveryArray')),
   },
 };
 

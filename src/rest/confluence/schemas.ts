@@ -276,3 +276,28 @@ export const userRequest = { query: userQuery(true) };
 
 export const watchContentRequest = { params: z.object({ contentId: pathParam('The content id.') }), query: userQuery(false) };
 export const watchSpaceRequest = { params: spaceKeyPath, query: userQuery(false) };
+
+// ---- Webhooks (docs/events.md)
+
+const webhookIdPath = z.object({ id: pathParam('The webhook id.') });
+
+const WebhookCreate = z
+  .object({
+    name: optionalString('name').meta({ description: 'A label, 1-255 characters.' }),
+    url: optionalString('url').meta({
+      description: 'http or https, without credentials; loopback, link-local and private addresses are refused unless the host is in WEBHOOK_ALLOW_HOSTS.',
+    }),
+    events: z
+      .preprocess(absentIfNull, z.array(z.string({ error: 'events must list CREATED, DELETED or both' }), { error: 'events must be a list' }).optional())
+      .meta({ override: { type: 'array', items: { type: 'string', enum: ['CREATED', 'DELETED'] }, minItems: 1 } }),
+    secret: optionalString('secret').meta({ description: 'whsec_ + base64 of 24-64 bytes; omitted: one is generated and returned once.' }),
+    relationName: optionalString('relationName').meta({ description: 'Only events of relations with this name.' }),
+  })
+  .meta({ id: 'WebhookCreate', override: { required: ['name', 'url', 'events'] } });
+
+export const webhookCreateRequest = { body: WebhookCreate };
+export const webhookRequest = { params: webhookIdPath };
+export const webhookDeliveriesRequest = {
+  params: webhookIdPath,
+  query: z.object({ limit: integer('limit', { description: 'How many of the latest deliveries, 0 to 100.' }, { minimum: 0, maximum: 100, default: 20 }) }),
+};

@@ -5,7 +5,7 @@
 export const FORMAT = 'relation-gateway-export';
 export const FORMAT_VERSION = 1;
 
-type Scalar = 'int' | 'text' | 'bool' | 'time' | 'level' | 'entity';
+type Scalar = 'int' | 'text' | 'bool' | 'time' | 'level' | 'entity' | 'eventTypes';
 
 export interface Field {
   /** The name in the file. */
@@ -131,6 +131,24 @@ export const SECTIONS: Section[] = [
       f('comment', 'comment', 'text', true),
     ],
   },
+  {
+    kind: 'webhook',
+    table: 'webhooks',
+    key: ['id'],
+    // The subscription, not its queue: the events it points into stay behind (docs/export-import.md), so an imported
+    // webhook starts after the newest event of the database it lands in, and its delivery history starts empty.
+    fields: [
+      f('id', 'id', 'int'),
+      f('ownerId', 'owner_id', 'int'),
+      f('name', 'name', 'text'),
+      f('url', 'url', 'text'),
+      // The signing secret must move, or receivers would have to be told a new one.
+      f('secret', 'secret', 'text'),
+      f('events', 'events', 'eventTypes'),
+      f('relationName', 'relation_name', 'text', true),
+      f('createdAt', 'created_at', 'time'),
+    ],
+  },
 ];
 
 export const SECTION_BY_KIND = new Map(SECTIONS.map((s, index) => [s.kind, { section: s, index }]));
@@ -165,6 +183,7 @@ const INT_MAX = 2_147_483_647;
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const LEVELS = new Set(['VIEW', 'EDIT', 'ADMIN']);
 const ENTITIES = new Set(['USER', 'SPACE', 'CONTENT']);
+const EVENT_TYPES = new Set(['CREATED', 'DELETED']);
 
 /** Why `value` is not a valid `field`, or undefined when it is. Only the forms the exporter writes are accepted. */
 function fieldProblem(field: Field, value: unknown): string | undefined {
@@ -184,6 +203,10 @@ function fieldProblem(field: Field, value: unknown): string | undefined {
       return LEVELS.has(value as string) ? undefined : `${field.name} must be VIEW, EDIT or ADMIN`;
     case 'entity':
       return ENTITIES.has(value as string) ? undefined : `${field.name} must be USER, SPACE or CONTENT`;
+    case 'eventTypes':
+      return Array.isArray(value) && value.length > 0 && value.every((type) => EVENT_TYPES.has(type)) && new Set(value).size === value.length
+        ? undefined
+        : `${field.name} must be a non-empty list of CREATED and DELETED`;
   }
 }
 

@@ -219,7 +219,7 @@ export async function importModel(db: Database, input: AsyncIterable<Uint8Array 
       if (lastLine === 0) throw new ImportRefused(undefined, 'the input is empty');
       if (!ended) throw new ImportRefused(lastLine + 1, 'the file ends without its end record: it is truncated');
 
-      for (const table of ['users', 'api_tokens', 'spaces', 'content', 'relations']) await tx.$queryRawUnsafe(advanceSequenceStatement(table));
+      for (const table of ['users', 'api_tokens', 'spaces', 'content', 'relations', 'webhooks']) await tx.$queryRawUnsafe(advanceSequenceStatement(table));
       progress.update(options.size === undefined ? lastLine : bytesRead);
       return { counts, inserted: writer.inserted, lines: lastLine, seconds: (performance.now() - started) / 1000 };
     }, LONG_TRANSACTION);

@@ -11,6 +11,7 @@ const SQL_TYPE: Record<Field['type'], string> = {
   time: 'timestamptz',
   level: 'text',
   entity: 'text',
+  eventTypes: 'text[]',
 };
 
 /** What identifies a row beyond its key, for --merge: a row whose key exists must agree on these (docs/export-import.md). */
@@ -20,6 +21,7 @@ export const MERGE_IDENTITY: Record<string, string[]> = {
   space: ['key'],
   content: ['createdAt'],
   relation: ['name', 'sourceType', 'sourceId', 'sourceVersion', 'targetType', 'targetId', 'targetVersion'],
+  webhook: ['url', 'createdAt'],
 };
 
 const RELATION_IDENTITY = ['name', 'source_type', 'source_id', 'source_version', 'target_type', 'target_id', 'target_version'];
@@ -59,6 +61,11 @@ function insertColumns(section: Section): { columns: string[]; values: string[] 
         values.push(`CASE WHEN r.${quote(`${end}Type`)} = '${type}' THEN r.${quote(`${end}Id`)} END`);
       }
     }
+  }
+  if (section.kind === 'webhook') {
+    // Only events written after the import: the file holds no events, and the database's own are not the webhook's past.
+    columns.push(quote('cursor'));
+    values.push('(SELECT coalesce(max(id), 0) FROM relation_events)');
   }
   return { columns, values };
 }

@@ -54,7 +54,13 @@ export function fillStatements(relations: number): string[] {
                   (ARRAY['USER', 'SPACE', 'CONTENT'])[1 + (g / ${BASE}) % 3] AS tt, 1 + g / ${BASE} AS tid,
                   CASE WHEN (g / ${BASE}) % 3 = 2 AND g % 11 = 0 THEN 1 ELSE 0 END AS tv
            FROM generate_series(1, ${relations}) g) r`,
-    ...['users', 'api_tokens', 'spaces', 'content', 'relations'].map((t) => `SELECT setval(pg_get_serial_sequence('${t}', 'id'), (SELECT max(id) FROM ${t}))`),
+    // Webhooks: the subscription moves (its secret too); a gap in ids, a null relation name, both event lists.
+    `INSERT INTO webhooks (id, owner_id, name, url, secret, events, relation_name, created_at, cursor)
+     VALUES (1, 1, 'hook', 'https://hooks.example/a', 'whsec_' || repeat('A', 43) || '=', ARRAY['CREATED'], NULL,
+             timestamptz '2026-04-01 08:00:00.5+00', 0),
+            (4, 2, $awk$${AWKWARD}$awk$, 'https://hooks.example/b?x=1', 'whsec_' || repeat('B', 43) || '=', ARRAY['CREATED', 'DELETED'], 'likes',
+             timestamptz '2026-04-02 09:30:00+00', 0)`,
+    ...['users', 'api_tokens', 'spaces', 'content', 'relations', 'webhooks'].map((t) => `SELECT setval(pg_get_serial_sequence('${t}', 'id'), (SELECT max(id) FROM ${t}))`),
   ];
 }
 

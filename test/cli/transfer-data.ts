@@ -60,7 +60,9 @@ export function fillStatements(relations: number): string[] {
              timestamptz '2026-04-01 08:00:00.5+00', 0),
             (4, 2, $awk$${AWKWARD}$awk$, 'https://hooks.example/b?x=1', 'whsec_' || repeat('B', 43) || '=', ARRAY['CREATED', 'DELETED'], 'likes',
              timestamptz '2026-04-02 09:30:00+00', 0)`,
-    ...['users', 'api_tokens', 'spaces', 'content', 'relations', 'webhooks'].map((t) => `SELECT setval(pg_get_serial_sequence('${t}', 'id'), (SELECT max(id) FROM ${t}))`),
+    ...['users', 'api_tokens', 'spaces', 'content', 'relations', 'webhooks'].map(
+      (t) => `SELECT setval(pg_get_serial_sequence('${t}', 'id'), (SELECT max(id) FROM ${t}))`,
+    ),
   ];
 }
 

@@ -77,7 +77,7 @@ describe('export and import', SLOW, () => {
   test('the file is a header, every row of every table in key order, and an end record with counts and checksum', () => {
     expect(JSON.parse(lines[0])).toEqual({ header: { format: 'relation-gateway-export', version: 1 } });
     const kinds = lines.slice(1, -1).map((line) => Object.keys(JSON.parse(line))[0]);
-    const order = ['user', 'apiToken', 'space', 'spaceMember', 'content', 'contentVersion', 'relation'];
+    const order = ['user', 'apiToken', 'space', 'spaceMember', 'content', 'contentVersion', 'relation', 'webhook'];
     expect([...new Set(kinds)]).toEqual(order);
     const end = JSON.parse(lines[lines.length - 1]).end;
     expect(end.counts).toEqual({
@@ -88,6 +88,7 @@ describe('export and import', SLOW, () => {
       content: 500,
       contentVersion: 1001,
       relation: RELATIONS,
+      webhook: 2,
     });
     expect(end.lines).toBe(lines.length - 1);
     expect(end.sha256).toBe(
@@ -95,7 +96,7 @@ describe('export and import', SLOW, () => {
         .update(exported.slice(0, exported.length - lines[lines.length - 1].length - 1))
         .digest('hex'),
     );
-    expect(lines[lines.length - 2]).toBe(
+    expect(lines.filter((line) => line.startsWith('{"relation"')).at(-1)).toBe(
       `{"relation":{"id":${relationId(RELATIONS)},"name":"likes","sourceType":"USER","sourceId":1,"sourceVersion":0,` +
         `"targetType":"${['USER', 'SPACE', 'CONTENT'][(RELATIONS / 500) % 3]}","targetId":${1 + RELATIONS / 500},"targetVersion":0,` +
         `"createdById":1,"createdAt":"${new Date(Date.UTC(2026, 2, 1) + RELATIONS * 37).toISOString()}","comment":"note ${RELATIONS} ${JSON.stringify(AWKWARD).slice(1, -1)}"}}`,
@@ -107,6 +108,25 @@ describe('export and import', SLOW, () => {
       `{"apiToken":{"id":1,"userId":1,"name":"cli","hash":"${'a'.repeat(64)}","prefix":"rg_aaaaaa","createdAt":"2026-02-01T10:00:00.123Z","lastUsedAt":null}}`,
       `{"apiToken":{"id":3,"userId":2,"name":${JSON.stringify(AWKWARD)},"hash":"${'b'.repeat(64)}","prefix":"rg_bbbbbb","createdAt":"2026-02-02T10:00:00.000Z","lastUsedAt":"2026-02-03T11:12:13.999Z"}}`,
     ]);
+  });
+
+  test('webhooks travel with their secrets; an imported one starts after the newest event of its new database', async () => {
+    expect(lines.filter((line) => line.startsWith('{"webhook"'))).toEqual([
+      `{"webhook":{"id":1,"ownerId":1,"name":"hook","url":"https://hooks.example/a","secret":"whsec_${'A'.repeat(43)}=","events":["CREATED"],"relationName":null,"createdAt":"2026-04-01T08:00:00.500Z"}}`,
+      `{"webhook":{"id":4,"ownerId":2,"name":${JSON.stringify(AWKWARD)},"url":"https://hooks.example/b?x=1","secret":"whsec_${'B'.repeat(43)}=","events":["CREATED","DELETED"],"relationName":"likes","createdAt":"2026-04-02T09:30:00.000Z"}}`,
+    ]);
+    const target = await freshDatabase();
+    try {
+      await importText(target, exported);
+      // The import's relations were events of the new database; the webhooks do not deliver them.
+      const rows = await target.prisma.$queryRawUnsafe<{ cursor: string; newest: string }[]>(
+        'SELECT w.cursor::text AS cursor, (SELECT max(id) FROM relation_events)::text AS newest FROM webhooks w ORDER BY w.id',
+      );
+      expect(rows).toHaveLength(2);
+      for (const row of rows) expect(row.cursor).toBe(row.newest);
+    } finally {
+      await target.close();
+    }
   });
 
   test('an import into an empty database re-exports byte-identical, ids and gaps kept', async () => {
@@ -179,7 +199,7 @@ describe('export and import', SLOW, () => {
       [
         'cut in the middle of a relation line',
         () => exported.slice(0, exported.lastIndexOf('"comment"')),
-        () => last() - 1,
+        () => last() - 3,
         /the file ends in the middle of a line: it is truncated/,
       ],
       ['cut after a whole line', () => lines.slice(0, -3).join('\n') + '\n', () => last() - 2, /the file ends without its end record: it is truncated/],
@@ -356,11 +376,13 @@ describe('the export and import commands', SLOW, () => {
     const exported = await runWithFile(['export'], { DATA_DIR: embedded }, { stdout: first });
     expect(exported.code).toBe(0);
     // Not a terminal: no progress bar, only the summary.
-    expect(exported.stderr).toMatch(/^Exported 5 user, 1 apiToken, 3 space, \d+ spaceMember, \d+ content, \d+ contentVersion, \d+ relation \(\d+ lines\) in [\d.]+ s\n$/);
+    expect(exported.stderr).toMatch(
+      /^Exported 5 user, 1 apiToken, 3 space, \d+ spaceMember, \d+ content, \d+ contentVersion, \d+ relation, \d+ webhook \(\d+ lines\) in [\d.]+ s\n$/,
+    );
     const imported = await runWithFile(['import'], place.env, { stdin: first });
     expect(imported.stderr).toBe('');
     expect(imported.code).toBe(0);
-    expect(imported.stdout).toMatch(/^Imported 5 user, 1 apiToken, 3 space, .* relation in [\d.]+ s\n$/);
+    expect(imported.stdout).toMatch(/^Imported 5 user, 1 apiToken, 3 space, .* relation, \d+ webhook in [\d.]+ s\n$/);
     expect((await runWithFile(['export'], place.env, { stdout: second })).code).toBe(0);
     expect(readFileSync(second, 'utf8')).toBe(readFileSync(first, 'utf8'));
   });
@@ -376,7 +398,7 @@ describe('the export and import commands', SLOW, () => {
     expect(again.stderr).toMatch(/^relation-gateway: the database is not empty .*add --merge/);
     const merged = await runWithFile(['import', '--merge'], place.env, { stdin: file });
     expect(merged.code).toBe(0);
-    expect(merged.stdout).toMatch(/^Imported 0 user, 0 apiToken, 0 space, 0 spaceMember, 0 content, 0 contentVersion, 0 relation new \(of 5 user/);
+    expect(merged.stdout).toMatch(/^Imported 0 user, 0 apiToken, 0 space, 0 spaceMember, 0 content, 0 contentVersion, 0 relation, 0 webhook new \(of 5 user/);
   });
 
   test('a truncated file exits 1 naming the line', async () => {

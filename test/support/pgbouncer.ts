@@ -1,5 +1,5 @@
 // A real pgbouncer (Debian's package), started by a test on a spare port in front of a PostgreSQL server.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,7 @@ export function sparePort(): Promise<number> {
   });
 }
 
-export async function waitForPort(port: number, ms = 10_000): Promise<void> {
+async function waitForPort(port: number, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     const open = await new Promise<boolean>((resolve) => {
@@ -34,11 +34,6 @@ export async function waitForPort(port: number, ms = 10_000): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`nothing listens on ${port} after ${ms} ms`);
-}
-
-/** Runs `command` as the postgres OS user when we are root (pgbouncer and PostgreSQL refuse to run as root). */
-export function asPostgres(command: string, args: string[], options: Parameters<typeof spawn>[2] = {}): ChildProcess {
-  return process.getuid?.() === 0 ? spawn('runuser', ['-u', 'postgres', '--', command, ...args], options) : spawn(command, args, options);
 }
 
 export interface Pgbouncer {

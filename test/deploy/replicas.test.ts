@@ -154,4 +154,44 @@ describe.skipIf(clustersMissing)('read replicas (DATABASE_READ_URL)', SLOW, () =
     expect(late.length).toBeGreaterThan(10);
     expect(late.every((s) => s.where === 'primary')).toBe(true);
   });
+
+  test('a replica lagging beyond REPLICA_MAX_LAG_MS is skipped, and used again once it has caught up', async () => {
+    const c = instance(await openDatabase({ databaseUrl: clusters.primary.url('gateway'), readUrls: [replica.url('gateway')], maxLagMs: 300 }));
+    const onReplica = c.db.replicas!;
+    // A caller that never wrote through the gateway: only the lag can keep its reads off the replica.
+    const user = await insertUser(c.db.prisma, { email: 'idle@replicas.test', displayName: 'Idle' });
+    const idle = (await issueToken(c.db.prisma, user.id, 'test')).token;
+    const standby = new pg.Client({ connectionString: replica.url('postgres') });
+    await standby.connect();
+    try {
+      await until(() => onReplica().replicas[0].healthy, 10_000);
+      await standby.query('SELECT pg_wal_replay_pause()');
+      // A write the paused replica receives but does not replay: from now on it falls behind.
+      expect((await a.request('PUT', `/rest/api/relation/watch/from/user/current/to/content/${page}`, token)).status).toBeLessThan(300);
+      const pausedAt = Date.now();
+      await until(() => !onReplica().replicas[0].healthy, 5_000);
+      const skippedAfter = Date.now() - pausedAt;
+      const lagged = Math.round(onReplica().replicas[0].lagMs);
+      const before = onReplica().reads;
+      for (let i = 0; i < 20; i++) expect((await c.likes(idle)).status).toBe(200);
+      const during = onReplica().reads;
+      await standby.query('SELECT pg_wal_replay_resume()');
+      const resumedAt = Date.now();
+      await until(() => onReplica().replicas[0].healthy, 5_000);
+      const backAfter = Date.now() - resumedAt;
+      for (let i = 0; i < 5; i++) expect((await c.likes(idle)).status).toBe(200);
+      const after = onReplica().reads;
+      console.log(
+        `REPLICA_MAX_LAG_MS=300: replica skipped ${skippedAfter} ms after replay paused (lag then ${lagged} ms); ` +
+          `20 list requests meanwhile: ${during.replica - before.replica} reads on the replica, ${during.primary - before.primary} on the primary; ` +
+          `used again ${backAfter} ms after replay resumed`,
+      );
+      expect(during.replica - before.replica).toBe(0);
+      expect(after.replica - during.replica).toBeGreaterThan(0);
+    } finally {
+      await standby.query('SELECT pg_wal_replay_resume()').catch(() => {});
+      await standby.end();
+      await c.db.close();
+    }
+  });
 });

@@ -94,7 +94,7 @@ export async function startClusters(): Promise<Clusters> {
     async addReplica() {
       const dir = join(root, `replica${++replicas}`);
       const port = await sparePort();
-      run('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primaryPort), '-U', 'postgres', '-D', dir, '-R', '-X', 'stream', '--no-sync']);
+      run('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primaryPort), '-U', 'postgres', '-D', dir, '-R', '-X', 'stream', '--checkpoint=fast', '--no-sync']);
       settings(dir, port);
       const replica = make(dir, port);
       replica.start();

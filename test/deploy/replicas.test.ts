@@ -194,4 +194,16 @@ describe.skipIf(clustersMissing)('read replicas (DATABASE_READ_URL)', SLOW, () =
       await c.db.close();
     }
   });
+
+  test('a token revoked on instance A fails on its next request on instance B', async () => {
+    const made = await a.request('POST', '/graphql', token, {
+      query: 'mutation { createApiToken(input: {name: "short-lived"}) { ... on CreateApiTokenSuccess { token apiToken { id } } } }',
+    });
+    const { token: second, apiToken } = made.body.data.createApiToken;
+    expect((await b.likes(second)).status).toBe(200);
+    const revoked = await a.request('POST', '/graphql', token, { query: `mutation { revokeApiToken(input: {id: ${apiToken.id}}) { __typename } }` });
+    expect(revoked.body.data.revokeApiToken.__typename).toBe('RevokeApiTokenSuccess');
+    // At once, although the replica may not have replayed the revocation yet: the token lookup runs on the primary.
+    expect((await b.likes(second)).status).toBe(401);
+  });
 });

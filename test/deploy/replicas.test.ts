@@ -34,7 +34,7 @@ function instance(db: Database) {
     request('POST', '/graphql', token, {
       query: '{ relationsFrom(name: "likes", source: {type: USER, key: "current"}, targetType: CONTENT) { totalCount } }',
     });
-  return { db, request, likes };
+  return { db, app, request, likes };
 }
 
 async function until(condition: () => boolean, ms: number): Promise<void> {
@@ -172,6 +172,10 @@ describe.skipIf(clustersMissing)('read replicas (DATABASE_READ_URL)', SLOW, () =
       await until(() => !onReplica().replicas[0].healthy, 5_000);
       const skippedAfter = Date.now() - pausedAt;
       const lagged = Math.round(onReplica().replicas[0].lagMs);
+      const bossUser = await insertUser(c.db.prisma, { email: 'boss@replicas.test', displayName: 'Boss', admin: true });
+      const boss = (await issueToken(c.db.prisma, bossUser.id, 'test')).token;
+      const metrics = async () => (await c.app.fetch(new Request('http://gateway.test/metrics', { headers: { authorization: `Bearer ${boss}` } }))).text();
+      expect(await metrics()).toMatch(new RegExp(`db_replica_healthy\\{replica="127.0.0.1:${replica.port}/gateway"\\} 0`));
       const before = onReplica().reads;
       for (let i = 0; i < 20; i++) expect((await c.likes(idle)).status).toBe(200);
       const during = onReplica().reads;
@@ -181,6 +185,8 @@ describe.skipIf(clustersMissing)('read replicas (DATABASE_READ_URL)', SLOW, () =
       const backAfter = Date.now() - resumedAt;
       for (let i = 0; i < 5; i++) expect((await c.likes(idle)).status).toBe(200);
       const after = onReplica().reads;
+      expect(await metrics()).toMatch(new RegExp(`db_replica_healthy\\{replica="127.0.0.1:${replica.port}/gateway"\\} 1`));
+      expect(await metrics()).toMatch(/db_routed_reads_total\{server="replica"\} [1-9]/);
       console.log(
         `REPLICA_MAX_LAG_MS=300: replica skipped ${skippedAfter} ms after replay paused (lag then ${lagged} ms); ` +
           `20 list requests meanwhile: ${during.replica - before.replica} reads on the replica, ${during.primary - before.primary} on the primary; ` +

@@ -28,6 +28,10 @@ export function createApp({ config, db, tracing }: AppDeps): Hono {
   const metrics = metricsFor(config, db);
   app.use(observeRequests(config, { done: metrics.request, tracing }));
   app.use(crossOrigin(config.cors));
+  // With read replicas: each request's reads are routed for its caller, and a writing request records the
+  // primary's WAL position before its answer leaves, so the caller's next read on any instance sees the write.
+  const routed = db.request?.bind(db);
+  if (routed) app.use((_, next) => routed(next));
   // Hono's default handler would print the raw error; each face has its own, this catches what none of them owns.
   app.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();

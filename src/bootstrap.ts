@@ -23,7 +23,9 @@ export interface BootstrapResult {
  */
 export async function withStartupLock<T>(config: Config, fn: () => Promise<T>): Promise<T> {
   if (!config.databaseUrl) return fn();
-  const client = new pg.Client({ connectionString: config.databaseUrl });
+  // A session lock needs a session of its own: through pgbouncer's transaction mode the server connection would
+  // go back to the pool still holding it, so the direct DATABASE_LISTEN_URL is used when there is one.
+  const client = new pg.Client({ connectionString: config.databaseListenUrl ?? config.databaseUrl });
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [BOOTSTRAP_LOCK_KEY.toString()]);

@@ -46,7 +46,13 @@ function required(values: Options, name: string): string {
 
 async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>): Promise<T> {
   const { openDatabase } = await import('./db/database.js');
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  // Behind pgbouncer's transaction mode too (migrations on the direct DATABASE_LISTEN_URL); reads stay on the primary.
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    listenUrl: config.databaseListenUrl,
+    preparedStatements: config.preparedStatements,
+  });
   try {
     return await fn(db);
   } finally {

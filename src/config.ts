@@ -34,6 +34,12 @@ export interface Config {
   cors: CorsConfig;
   /** DATABASE_LISTEN_URL: where LISTEN for relation events connects on PostgreSQL; default DATABASE_URL. */
   databaseListenUrl?: string;
+  /** PG_PREPARED_STATEMENTS: false for a pooler in transaction mode (pgbouncer): unnamed statements, no session settings. */
+  preparedStatements: boolean;
+  /** DATABASE_READ_URL: streaming replicas for read-only statements (comma-separated PostgreSQL URLs). */
+  databaseReadUrls: string[];
+  /** REPLICA_MAX_LAG_MS: a replica further behind the primary is skipped. */
+  replicaMaxLagMs: number;
   /** EVENT_RETENTION: how long relation events are kept for Last-Event-ID replay and webhooks, in ms (default 7 days). */
   eventRetentionMs: number;
   /** WEBHOOK_ALLOW_HOSTS: hosts (names or IP addresses) webhooks may target although they are loopback, link-local or private. */
@@ -134,6 +140,16 @@ const environment = z.object({
   HOST: unset(z.string().default('127.0.0.1')),
   DATABASE_URL: postgresUrl('DATABASE_URL'),
   DATABASE_LISTEN_URL: postgresUrl('DATABASE_LISTEN_URL'),
+  PG_PREPARED_STATEMENTS: flag('PG_PREPARED_STATEMENTS', true),
+  DATABASE_READ_URL: unset(z.string().default(''))
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((url) => url.trim())
+        .filter(Boolean),
+    )
+    .refine((urls) => urls.every((url) => /^postgres(ql)?:\/\//.test(url)), 'DATABASE_READ_URL must be postgres:// or postgresql:// URLs, comma-separated'),
+  REPLICA_MAX_LAG_MS: integer('REPLICA_MAX_LAG_MS', 5_000, 0, 3_600_000),
   EVENT_RETENTION: duration('EVENT_RETENTION', '7d', 60_000),
   WEBHOOK_ALLOW_HOSTS: unset(z.string().default('')).transform((raw) =>
     raw
@@ -210,6 +226,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsPort: vars.METRICS_PORT >= 0 ? vars.METRICS_PORT : undefined,
     otlpEndpoint: vars.OTEL_EXPORTER_OTLP_ENDPOINT,
     databaseListenUrl: vars.DATABASE_LISTEN_URL,
+    preparedStatements: vars.PG_PREPARED_STATEMENTS,
+    databaseReadUrls: vars.DATABASE_READ_URL,
+    replicaMaxLagMs: vars.REPLICA_MAX_LAG_MS,
     eventRetentionMs: vars.EVENT_RETENTION,
     webhookAllowHosts: vars.WEBHOOK_ALLOW_HOSTS,
     webhookRetryScale: vars.WEBHOOK_RETRY_SCALE,

@@ -165,7 +165,14 @@ function postgresPlace(url: string): string {
 async function openMigrated(config: Config, log: Logger): Promise<Database> {
   const started = performance.now();
   log.info(`Connecting to PostgreSQL at ${postgresPlace(config.databaseUrl!)} and applying pending migrations`);
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, listenUrl: config.databaseListenUrl });
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    listenUrl: config.databaseListenUrl,
+    preparedStatements: config.preparedStatements,
+    readUrls: config.databaseReadUrls,
+    maxLagMs: config.replicaMaxLagMs,
+    warn: (message) => log.warn(message),
+  });
   log.info(`Database ready in ${Math.round(performance.now() - started)} ms`);
   return db;
 }

@@ -11,6 +11,7 @@ import { acquireDataDirLock } from './lock.js';
 import { listenPostgres } from './listen.js';
 import { applyMigrations } from './migrations.js';
 import { readArrays, readStatement } from './read.js';
+import { noteWrite, placeOf, replicaRouting, type ReplicaState, type Routing } from './replicas.js';
 
 export interface Database {
   kind: 'pglite' | 'postgres';
@@ -22,9 +23,15 @@ export interface Database {
    * driver (int → number, timestamptz → Date), prepared once per connection on PostgreSQL. Only for
    * statements whose text takes a bounded number of shapes (values as parameters, no IN lists).
    */
-  read<T = Record<string, unknown>>(statement: Prisma.Sql): Promise<T[]>;
+  read<T = Record<string, unknown>>(statement: Prisma.Sql, options?: ReadOptions): Promise<T[]>;
   /** As `read`, rows as arrays in the order of `columns`: cheaper for wide rows (no object with dozens of keys per row). */
-  readRows(statement: Prisma.Sql): Promise<{ columns: string[]; rows: unknown[][] }>;
+  readRows(statement: Prisma.Sql, options?: ReadOptions): Promise<{ columns: string[]; rows: unknown[][] }>;
+  /** With DATABASE_READ_URL: runs one request with its caller's routing state, and records the WAL position of its writes. */
+  request?<T>(run: () => Promise<T>): Promise<T>;
+  /** With DATABASE_READ_URL: the token lookup tells who the caller is and the WAL position its reads must see. */
+  caller?(tokenId: number, writeLsn: string | null): void;
+  /** With DATABASE_READ_URL: each replica's health, and where `read`s went. */
+  replicas?(): { replicas: ReplicaState[]; reads: { replica: number; primary: number } };
   /** Connections by state, for /metrics: the pool's on PostgreSQL; the embedded database has one. */
   pool(): Record<string, number>;
   /**
@@ -54,6 +61,14 @@ const GENERIC_PLANS = 'SET plan_cache_mode = force_generic_plan';
  */
 const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB'];
 
+export interface ReadOptions {
+  /**
+   * Never a replica: reads that must see every committed write at once (the token lookup, so revocation is
+   * effective on the next request; the event hub, which reads the rows a NOTIFY just announced).
+   */
+  primary?: boolean;
+}
+
 export interface OpenDatabaseOptions {
   /** postgres:// URL; without it, PGlite at `${dataDir}/pg`. */
   databaseUrl?: string;
@@ -67,6 +82,17 @@ export interface OpenDatabaseOptions {
   lock?: { release(): void };
   /** DATABASE_LISTEN_URL: where LISTEN connects on PostgreSQL (a direct connection when the pool URL is pgbouncer's). */
   listenUrl?: string;
+  /**
+   * PG_PREPARED_STATEMENTS (default true): false sends `read`s as unnamed statements and no session-level SET,
+   * for a pooler that hands each transaction its own server connection (pgbouncer's transaction mode).
+   */
+  preparedStatements?: boolean;
+  /** DATABASE_READ_URL: streaming replicas for read-only statements. */
+  readUrls?: string[];
+  /** REPLICA_MAX_LAG_MS: a replica further behind is skipped (default 5000). */
+  maxLagMs?: number;
+  /** Where a one-time notice goes (the switch to unnamed statements). */
+  warn?: (message: string) => void;
 }
 
 /** Hooks run before close, then the listeners stopped: what listen() and onClose() share on both kinds. */
@@ -88,6 +114,9 @@ function closing() {
     },
   };
 }
+
+/** Prisma's statements that cannot write; any other (BEGIN included) makes the request a writing one (src/db/replicas.ts). */
+const READ_ONLY = /^\s*SELECT\b/i;
 
 export interface Statements {
   count: number;
@@ -111,12 +140,18 @@ function intercept<T extends object>(target: T, overrides: Partial<Record<keyof 
   });
 }
 
+/** As `counted`, for statements that may write. */
+function countedPrisma<T>(statements: Statements, text: string, run: () => Promise<T>): Promise<T> {
+  if (!READ_ONLY.test(text)) noteWrite();
+  return counted(statements, text, run);
+}
+
 function countTransaction(tx: Transaction, statements: Statements): Transaction {
   // With a phantom COMMIT/ROLLBACK (PGlite) the driver runs it itself; otherwise Prisma sends it through executeRaw.
   const end = (text: string, fn: () => Promise<void>) => () => (tx.options.usePhantomQuery ? counted(statements, text, fn) : fn());
   return intercept(tx, {
-    queryRaw: (q: Parameters<Transaction['queryRaw']>[0]) => counted(statements, q.sql, () => tx.queryRaw(q)),
-    executeRaw: (q: Parameters<Transaction['executeRaw']>[0]) => counted(statements, q.sql, () => tx.executeRaw(q)),
+    queryRaw: (q: Parameters<Transaction['queryRaw']>[0]) => countedPrisma(statements, q.sql, () => tx.queryRaw(q)),
+    executeRaw: (q: Parameters<Transaction['executeRaw']>[0]) => countedPrisma(statements, q.sql, () => tx.executeRaw(q)),
     commit: end('COMMIT', () => tx.commit()),
     rollback: end('ROLLBACK', () => tx.rollback()),
   });
@@ -124,13 +159,13 @@ function countTransaction(tx: Transaction, statements: Statements): Transaction 
 
 function countAdapter(adapter: SqlDriverAdapter, statements: Statements): SqlDriverAdapter {
   return intercept(adapter, {
-    queryRaw: (q: Parameters<SqlDriverAdapter['queryRaw']>[0]) => counted(statements, q.sql, () => adapter.queryRaw(q)),
-    executeRaw: (q: Parameters<SqlDriverAdapter['executeRaw']>[0]) => counted(statements, q.sql, () => adapter.executeRaw(q)),
-    executeScript: (s: string) => counted(statements, s, () => adapter.executeScript(s)),
+    queryRaw: (q: Parameters<SqlDriverAdapter['queryRaw']>[0]) => countedPrisma(statements, q.sql, () => adapter.queryRaw(q)),
+    executeRaw: (q: Parameters<SqlDriverAdapter['executeRaw']>[0]) => countedPrisma(statements, q.sql, () => adapter.executeRaw(q)),
+    executeScript: (s: string) => countedPrisma(statements, s, () => adapter.executeScript(s)),
     startTransaction: async (level?: Parameters<SqlDriverAdapter['startTransaction']>[0]) => {
       // The driver sends BEGIN (and SET TRANSACTION ISOLATION LEVEL) itself, within this one call.
       const start = () => adapter.startTransaction(level);
-      const tx = await counted(statements, 'BEGIN', level ? () => counted(statements, `SET TRANSACTION ISOLATION LEVEL ${level}`, start) : start);
+      const tx = await countedPrisma(statements, 'BEGIN', level ? () => counted(statements, `SET TRANSACTION ISOLATION LEVEL ${level}`, start) : start);
       return countTransaction(tx, statements);
     },
   });
@@ -159,6 +194,13 @@ class BoundedConnectClient extends pg.Client {
   }
 }
 
+/** A replica that does not answer is skipped rather than waited for: the primary can serve the read. */
+class QuickConnectClient extends pg.Client {
+  constructor(config?: pg.ClientConfig) {
+    super({ ...config, connectionTimeoutMillis: 1_000 });
+  }
+}
+
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   const statements: Statements = { count: 0 };
   const migrate = opts.migrate ?? true;
@@ -167,18 +209,70 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     // Baseline-compiled WebAssembly only (Prisma's query compiler, the migration engine): saves ~75 MB of
     // RSS with no measured loss (docs/performance.md). Not on PGlite, where PostgreSQL itself is the wasm.
     setFlagsFromString('--liftoff-only');
-    if (migrate) await applyMigrations(new PrismaPg({ connectionString: opts.databaseUrl }));
+    // Migrations hold a session advisory lock on one connection: through pgbouncer's transaction mode that
+    // connection is not ours between statements, so they take the direct one LISTEN uses when there is one.
+    if (migrate) await applyMigrations(new PrismaPg({ connectionString: opts.listenUrl ?? opts.databaseUrl }));
     const max = Number(process.env.PG_POOL_MAX) || 10;
-    const pool = new pg.Pool({
-      connectionString: opts.databaseUrl,
-      max,
-      Client: BoundedConnectClient,
-      connectionTimeoutMillis: QUEUE_MS,
-      keepAlive: true,
-      // Awaited by the pool before it hands a new connection out.
-      onConnect: async (client) => void (await client.query(GENERIC_PLANS)),
-    });
-    pool.on('error', () => {}); // an idle client's error (server restart) must not crash the process; the next query reports it
+    const prepared = { named: opts.preparedStatements ?? true };
+    const poolFor = (url: string, Client: typeof pg.Client) => {
+      const created = new pg.Pool({
+        connectionString: url,
+        max,
+        Client,
+        connectionTimeoutMillis: QUEUE_MS,
+        keepAlive: true,
+        // Awaited by the pool before it hands a new connection out. Without prepared statements the server
+        // connection may be another client's next (a pooler's transaction mode): no session-level settings.
+        onConnect: async (client) => void (prepared.named && (await client.query(GENERIC_PLANS))),
+      });
+      created.on('error', () => {}); // an idle client's error (server restart) must not crash the process; the next query reports it
+      return created;
+    };
+    const pool = poolFor(opts.databaseUrl, BoundedConnectClient);
+    const routing: Routing | undefined = opts.readUrls?.length
+      ? replicaRouting(opts.readUrls, opts.maxLagMs ?? 5_000, (url) => poolFor(url, QuickConnectClient))
+      : undefined;
+
+    /**
+     * Sends a `read` as a named statement while that works. A pooler in transaction mode moves the client
+     * between server connections, where the statement was never prepared (26000) or was prepared by another
+     * client (42P05): then this process switches to unnamed statements for good and sends it again, so a
+     * deployment that forgot PG_PREPARED_STATEMENTS=false heals instead of failing requests.
+     */
+    const send = async <T>(target: pg.Pool, run: (pool: pg.Pool, named: boolean) => Promise<T>): Promise<T> => {
+      const named = prepared.named;
+      try {
+        return await run(target, named);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (named && (code === '26000' || code === '42P05')) {
+          if (prepared.named) {
+            prepared.named = false;
+            opts.warn?.(
+              `Named prepared statements fail on ${placeOf(opts.databaseUrl!)} (${(error as Error).message}): a connection pooler in transaction mode? ` +
+                'Sending unnamed statements from now on; set PG_PREPARED_STATEMENTS=false to start that way.',
+            );
+          }
+          return send(target, run);
+        }
+        throw error;
+      }
+    };
+    /** A read-only statement: on a replica that may serve the caller, else (or if that replica fails) on the primary. */
+    const route = <T>(options: ReadOptions | undefined, run: (pool: pg.Pool, named: boolean) => Promise<T>): Promise<T> => {
+      const replica = routing && !options?.primary ? routing.pick() : undefined;
+      if (!replica) return send(pool, run);
+      return send(replica, run).catch(() => {
+        // A replica that went down, or cancelled the read for a conflict with recovery: the primary answers instead.
+        routing!.failed(replica);
+        return send(pool, run);
+      });
+    };
+    // The WAL insert position is at or past the end of every record this request's commits wrote.
+    const recordWrite = (tokenId: number) =>
+      counted(statements, 'UPDATE api_tokens SET write_lsn', async () => {
+        await pool.query(`UPDATE api_tokens SET write_lsn = (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint WHERE id = $1`, [tokenId]);
+      });
     const prisma = new PrismaClient({ adapter: countingFactory(new PrismaPg(pool), statements), transactionOptions: TRANSACTIONS });
     const hooks = closing();
     const listenUrl = opts.listenUrl ?? opts.databaseUrl;
@@ -186,8 +280,13 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
       kind: 'postgres',
       prisma,
       statements,
-      read: (statement) => counted(statements, statement.sql, () => readStatement(pool, statement)),
-      readRows: (statement) => counted(statements, statement.sql, () => readArrays(pool, statement)),
+      read: (statement, options) => counted(statements, statement.sql, () => route(options, (p, named) => readStatement(p, statement, named))),
+      readRows: (statement, options) => counted(statements, statement.sql, () => route(options, (p, named) => readArrays(p, statement, named))),
+      ...(routing && {
+        request: (run) => routing.request(run, recordWrite),
+        caller: (tokenId, writeLsn) => routing.caller(tokenId, writeLsn),
+        replicas: () => ({ replicas: routing.state(), reads: { ...routing.reads } }),
+      }),
       pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
       listen: async (channel, onNotify) => hooks.track(listenPostgres(listenUrl, channel, onNotify)),
       onClose: hooks.onClose,
@@ -195,6 +294,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
       close: async () => {
         await hooks.run();
         await prisma.$disconnect();
+        await routing?.close();
         await pool.end();
       },
     };

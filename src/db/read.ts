@@ -24,14 +24,15 @@ const types = {
     oid === TIMESTAMPTZ && format !== 'binary' ? parseTimestamptz : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
-export async function readStatement<T>(pool: pg.Pool, statement: Prisma.Sql): Promise<T[]> {
+/** `named`: prepared once per connection; unnamed statements are parsed and planned on every execution (pgbouncer's transaction mode). */
+export async function readStatement<T>(pool: pg.Pool, statement: Prisma.Sql, named: boolean): Promise<T[]> {
   const text = statement.text;
-  const result = await pool.query({ name: nameFor(text), text, values: statement.values as unknown[], types });
+  const result = await pool.query({ name: named ? nameFor(text) : undefined, text, values: statement.values as unknown[], types });
   return result.rows as T[];
 }
 
-export async function readArrays(pool: pg.Pool, statement: Prisma.Sql): Promise<{ columns: string[]; rows: unknown[][] }> {
+export async function readArrays(pool: pg.Pool, statement: Prisma.Sql, named: boolean): Promise<{ columns: string[]; rows: unknown[][] }> {
   const text = statement.text;
-  const result = await pool.query<unknown[]>({ name: nameFor(text), text, values: statement.values as unknown[], rowMode: 'array', types });
+  const result = await pool.query<unknown[]>({ name: named ? nameFor(text) : undefined, text, values: statement.values as unknown[], rowMode: 'array', types });
   return { columns: result.fields.map((f) => f.name), rows: result.rows };
 }

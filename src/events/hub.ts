@@ -189,7 +189,9 @@ export class EventHub {
   /** Streams of a revoked token end; revocation deletes the token row. */
   private async endRevoked(): Promise<void> {
     const tokens = [...new Set([...this.streams].map((s) => s.viewer.tokenId))];
-    const rows = await this.db.read<{ id: number }>(Prisma.sql`SELECT id FROM api_tokens WHERE id = ANY(${tokens}::int[])`);
+    const rows = await this.db.read<{ id: number }>(Prisma.sql`SELECT id FROM api_tokens WHERE id = ANY(${tokens}::int[])`, {
+      primary: true,
+    });
     const alive = new Set(rows.map((row) => row.id));
     for (const stream of this.streams) {
       if (!alive.has(stream.viewer.tokenId)) {

@@ -36,9 +36,12 @@ const COLUMNS = Prisma.raw(
 
 const rowOf = (row: RelationEventRow): RelationEventRow => ({ ...row, id: Number(row.id) });
 
+// The event log is read right after a NOTIFY announced new rows, and a replica may not have them yet.
+const PRIMARY = { primary: true };
+
 /** The newest event's id, 0 when there is none. */
 export async function latestEventId(db: Database): Promise<number> {
-  const [row] = await db.read<{ id: string | null }>(Prisma.sql`SELECT max(id)::text AS id FROM relation_events`);
+  const [row] = await db.read<{ id: string | null }>(Prisma.sql`SELECT max(id)::text AS id FROM relation_events`, PRIMARY);
   return Number(row?.id ?? 0);
 }
 
@@ -46,6 +49,7 @@ export async function latestEventId(db: Database): Promise<number> {
 export async function readEvents(db: Database, after: number, limit: number, until?: number): Promise<RelationEventRow[]> {
   const rows = await db.read<RelationEventRow>(
     Prisma.sql`SELECT ${COLUMNS} FROM relation_events e WHERE e.id > ${after}::int8 AND e.id <= ${until ?? Number.MAX_SAFE_INTEGER}::int8 ORDER BY e.id LIMIT ${limit}`,
+    PRIMARY,
   );
   return rows.map(rowOf);
 }
@@ -83,12 +87,15 @@ export async function visibleEvents(db: Database, viewers: Viewer[], events: Rel
   }
   if (asked.length === 0 || ids.length === 0) return seen;
   const user = Prisma.raw('v.viewer');
-  const rows = await db.readRows(Prisma.sql`
+  const rows = await db.readRows(
+    Prisma.sql`
     SELECT v.viewer, e.id::text
     FROM relation_events e CROSS JOIN unnest(${asked}::int[]) AS v(viewer)
     WHERE e.id = ANY(${ids.map(String)}::int8[])
       AND (e.name <> ALL(${privateNames()}::text[]) OR (e.source_type = 'USER' AND e.source_id = v.viewer))
-      AND ${endViewable('source', user)} AND ${endViewable('target', user)}`);
+      AND ${endViewable('source', user)} AND ${endViewable('target', user)}`,
+    PRIMARY,
+  );
   for (const [viewer, id] of rows.rows) seen.get(viewer as number)!.add(Number(id));
   return seen;
 }

@@ -65,6 +65,41 @@ export function createMetrics(config: Config, db: Database, log: Logger): Metric
       },
     });
   }
+  const replicas = db.replicas?.bind(db);
+  if (replicas) {
+    new Gauge({
+      name: 'db_replica_healthy',
+      help: 'With DATABASE_READ_URL: 1 while a replica answers its polls and lags at most REPLICA_MAX_LAG_MS, else 0 (skipped)',
+      labelNames: ['replica'] as const,
+      registers: [registry],
+      collect() {
+        for (const r of replicas().replicas) this.set({ replica: r.place }, r.healthy ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'db_replica_lag_seconds',
+      help: "With DATABASE_READ_URL: a replica's replay lag at its last good poll",
+      labelNames: ['replica'] as const,
+      registers: [registry],
+      collect() {
+        for (const r of replicas().replicas) if (Number.isFinite(r.lagMs)) this.set({ replica: r.place }, r.lagMs / 1000);
+      },
+    });
+    const sent = { replica: 0, primary: 0 };
+    new Counter({
+      name: 'db_routed_reads_total',
+      help: 'With DATABASE_READ_URL: read-only statements by the server chosen for them (replica, or primary when none may serve the caller)',
+      labelNames: ['server'] as const,
+      registers: [registry],
+      collect() {
+        const { reads } = replicas();
+        for (const server of ['replica', 'primary'] as const) {
+          this.inc({ server }, reads[server] - sent[server]);
+          sent[server] = reads[server];
+        }
+      },
+    });
+  }
   const events = eventsOf(db, log);
   new Gauge({
     name: 'relation_event_streams',

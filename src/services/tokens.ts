@@ -72,9 +72,11 @@ export async function authenticateRequest(db: Database, credentials: Credentials
   const { token, identity } = credentials;
   if (!token.startsWith(PREFIX) || token.length > 200) throw new UnauthenticatedError('Invalid API token');
   const hash = hashToken(token);
-  // One statement: the token and its user, joined.
+  // One statement: the token and its user, joined. Always on the primary: a revoked token fails on the next
+  // request, and the WAL position of the caller's last write is current (src/db/replicas.ts).
   const [row] = await db.read(
-    Prisma.sql`SELECT t.id AS "tokenId", t.hash, ${columnsOf('users', 'u')} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ${hash}`,
+    Prisma.sql`SELECT t.id AS "tokenId", t.hash, t.write_lsn::text AS "writeLsn", ${columnsOf('users', 'u')} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ${hash}`,
+    { primary: true },
   );
   const user = row && rowOf(row, 'users', 'u');
   if (!user || !timingSafeEqual(Buffer.from(String(row.hash)), Buffer.from(hash))) throw new UnauthenticatedError('Invalid API token');
@@ -82,5 +84,6 @@ export async function authenticateRequest(db: Database, credentials: Credentials
     const who = identity.toLowerCase();
     if (who !== user.email && who !== user.username.toLowerCase()) throw new UnauthenticatedError('Invalid API token');
   }
+  db.caller?.(Number(row.tokenId), row.writeLsn as string | null);
   return { viewer: { id: user.id, siteAdmin: user.siteAdmin, tokenId: Number(row.tokenId) }, user };
 }

@@ -24,7 +24,24 @@ describe('configuration from the environment', () => {
       eventRetentionMs: 7 * 86_400_000,
       webhookAllowHosts: [],
       webhookRetryScale: 1,
+      preparedStatements: true,
+      databaseReadUrls: [],
+      replicaMaxLagMs: 5_000,
     });
+  });
+
+  it('reads DATABASE_READ_URL as a list of PostgreSQL URLs, PG_PREPARED_STATEMENTS and REPLICA_MAX_LAG_MS', () => {
+    const config = loadConfig({
+      DATABASE_READ_URL: ' postgres://r1:5432/db, postgresql://r2/db ,',
+      PG_PREPARED_STATEMENTS: 'false',
+      REPLICA_MAX_LAG_MS: '250',
+    });
+    expect(config.databaseReadUrls).toEqual(['postgres://r1:5432/db', 'postgresql://r2/db']);
+    expect(config.preparedStatements).toBe(false);
+    expect(config.replicaMaxLagMs).toBe(250);
+    expect(() => loadConfig({ DATABASE_READ_URL: 'postgres://r1/db,mysql://r2/db' })).toThrow(/DATABASE_READ_URL must be postgres:\/\//);
+    expect(() => loadConfig({ PG_PREPARED_STATEMENTS: 'maybe' })).toThrow(/PG_PREPARED_STATEMENTS must be true or false/);
+    expect(() => loadConfig({ REPLICA_MAX_LAG_MS: '-1' })).toThrow(/REPLICA_MAX_LAG_MS/);
   });
 
   it('reads EVENT_RETENTION as a duration and refuses what is not one', () => {
@@ -66,6 +83,9 @@ describe('configuration from the environment', () => {
         'EVENT_RETENTION',
         'WEBHOOK_ALLOW_HOSTS',
         'WEBHOOK_RETRY_SCALE',
+        'DATABASE_READ_URL',
+        'PG_PREPARED_STATEMENTS',
+        'REPLICA_MAX_LAG_MS',
       ].map((name) => [name, '']),
     );
     expect(loadConfig(empty)).toEqual(loadConfig({}));

@@ -18,8 +18,13 @@ function provided(key: 'pgliteTemplate' | 'pgTemplate' | 'testDatabasePrefix'): 
   }
 }
 
+/**
+ * TEST_DATABASE_URL is the server the databases are made on (directly: CREATE DATABASE, the template's lock);
+ * with TEST_POOLER_URL (postgres://host:port of a pgbouncer in front of it) the apps under test connect through it.
+ */
 export async function freshDatabase(): Promise<Database> {
   const base = process.env.TEST_DATABASE_URL;
+  const pooler = process.env.TEST_POOLER_URL;
   if (!base) {
     pgliteTemplate ??= (async () => readTemplate(provided('pgliteTemplate') ?? (await ensurePgliteTemplate())))();
     const pglite = await PGlite.create({ loadDataDir: await pgliteTemplate });
@@ -29,7 +34,12 @@ export async function freshDatabase(): Promise<Database> {
   const template = await pgTemplate;
   const name = freshDatabaseName();
   await admin(base, `CREATE DATABASE "${name}" TEMPLATE "${template}"`);
-  const db = await openDatabase({ databaseUrl: databaseUrl(base, name), migrate: false });
+  const db = await openDatabase(
+    pooler
+      ? // Through a pooler (.ci/run's pgbouncer stage): the app's pool there, what needs a session direct.
+        { databaseUrl: databaseUrl(pooler, name), listenUrl: databaseUrl(base, name), preparedStatements: process.env.PG_PREPARED_STATEMENTS !== 'false', migrate: false }
+      : { databaseUrl: databaseUrl(base, name), migrate: false },
+  );
   const close = db.close;
   db.close = async () => {
     try {

@@ -20,6 +20,12 @@ import { nextAttempt } from './webhook-retry.js';
 /** After this long on one webhook an instance gives it back (another instance may take it), so one busy webhook does not hog it. */
 const WORK_PER_LEASE_MS = 30_000;
 const MAX_IN_FLIGHT = 8;
+/**
+ * Leasing runs at most this often. Every relation write notifies every instance; leasing on each notification kept
+ * all instances querying the webhooks table back to back under a write load (the create-relation rate fell by half
+ * in `npm run bench:events`, with no webhook at all). A delivery may start up to this much later.
+ */
+const LEASE_GAP_MS = 200;
 const BATCH = 100;
 
 export interface WebhookWorker {
@@ -36,9 +42,20 @@ export function startWebhookWorker({ db, config, log }: { db: Database; config: 
   let stopped = false;
   let leasing = false;
   let again = false;
+  let leasedAt = 0;
+  let later: NodeJS.Timeout | undefined;
 
   const wake = () => {
     if (stopped) return;
+    const wait = leasedAt + LEASE_GAP_MS - Date.now();
+    if (wait > 0) {
+      later ??= setTimeout(() => {
+        later = undefined;
+        wake();
+      }, wait);
+      later.unref();
+      return;
+    }
     if (leasing) {
       again = true;
       return;
@@ -48,6 +65,7 @@ export function startWebhookWorker({ db, config, log }: { db: Database; config: 
       try {
         do {
           again = false;
+          leasedAt = Date.now();
           const free = MAX_IN_FLIGHT - inFlight.size;
           if (free <= 0) break;
           for (const hook of await lease(db, instance, free, [...inFlight.keys()])) {
@@ -140,6 +158,7 @@ export function startWebhookWorker({ db, config, log }: { db: Database; config: 
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    clearTimeout(later);
     unsubscribe();
     aborting.abort();
     await Promise.allSettled([...inFlight.values()]);

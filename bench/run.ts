@@ -1,5 +1,5 @@
 // npm run bench [-- --shapes a,b --rounds 3 --seconds 5 --warmup 2 --connections 10 --relations 100000
-//                   --profile --no-deep --no-pglite --no-scale --no-events --force --baseline FILE]
+//                   --profile --no-deep --no-pglite --no-scale --no-events --no-topology --force --baseline FILE]
 // Seeds, starts our compiled server and the peers, checks that every server gives the same answer to each
 // question, then loads them in interleaved rounds; see bench/README.md.
 import { spawnSync } from 'node:child_process';
@@ -198,6 +198,12 @@ async function main() {
     say('\n==> relation events (bench/events.ts)');
     const events = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'events.ts')], { stdio: 'inherit' });
     if (events.status !== 0) process.exitCode = 1;
+  }
+  // Issue 16's figures (replica, pgbouncer session and transaction mode against direct) on clusters of their own; --no-topology skips them.
+  if (!args.includes('--no-topology')) {
+    say('\n==> deployment topologies (bench/topology.ts)');
+    const topology = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'topology.ts')], { stdio: 'inherit' });
+    if (topology.status !== 0) process.exitCode = 1;
   }
 }
 

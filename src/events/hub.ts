@@ -193,8 +193,10 @@ export class EventHub {
       primary: true,
     });
     const alive = new Set(rows.map((row) => row.id));
+    // Only the tokens asked about: a stream attached while the statement ran may carry a token it did not ask for.
+    const asked = new Set(tokens);
     for (const stream of this.streams) {
-      if (!alive.has(stream.viewer.tokenId)) {
+      if (asked.has(stream.viewer.tokenId) && !alive.has(stream.viewer.tokenId)) {
         stream.end();
         this.streams.delete(stream);
       }

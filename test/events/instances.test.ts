@@ -42,7 +42,8 @@ function subscribe(url: string, token: string, query: string) {
           ?.slice(3)
           .trim();
         const data = lines.filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim());
-        const event = data.length ? JSON.parse(data.join('\n'))?.data?.relationEvents : undefined;
+        // `event: complete` (the server stopping) carries an empty data line.
+        const event = data.join('') ? JSON.parse(data.join('\n'))?.data?.relationEvents : undefined;
         if (!event) continue;
         events.push(event);
         if (id) ids.push(id);

@@ -5,8 +5,10 @@
 //      mixed roles, writes through the REST face on every instance in turn; for each event and each subscriber
 //      that receives it, the time from the write's acknowledgement to the SSE message. Every subscriber must get
 //      exactly the events its role may see, in order, or the run fails.
-//   2. The write path's cost of the event log: autocannon PUTs of new relations against one instance, with the
-//      event triggers enabled and disabled, in interleaved rounds; req/s and server CPU per request.
+//   2. The write path's cost of the event log: autocannon PUTs of new relations in interleaved rounds, with the
+//      event log (triggers enabled, against a fresh instance that NOTIFYs after its writes) and without it
+//      (triggers disabled, against a fresh instance started with EVENT_NOTIFY=false: no event row, no NOTIFY, no
+//      instance woken); req/s and server CPU per request. The latency run's instances keep listening throughout.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -181,7 +183,7 @@ async function latency(instances: Child[], adminToken: string) {
   };
 }
 
-async function writeCost(instance: Child, writerToken: string, contentId: string) {
+async function writeCost(instance: Child, quiet: Child, writerToken: string, contentId: string) {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   const triggers = async (on: boolean) => {
@@ -191,9 +193,9 @@ async function writeCost(instance: Child, writerToken: string, contentId: string
   };
   const runs: { variant: 'with' | 'without'; reqPerSec: number; cpuMsPerRequest: number; non2xx: number }[] = [];
   let n = 0;
-  const put = (seconds: number) =>
+  const put = (seconds: number, target: Child) =>
     autocannon({
-      url: instance.url,
+      url: target.url,
       connections: 10,
       duration: seconds,
       requests: [
@@ -204,13 +206,17 @@ async function writeCost(instance: Child, writerToken: string, contentId: string
         },
       ],
     });
-  await put(SECONDS); // warm-up: the first seconds of a process are slower, whichever variant would get them
+  // Warm-up: the first seconds of a process are slower, whichever variant would get them.
+  await put(SECONDS, instance);
+  await triggers(false);
+  await put(SECONDS, quiet);
   for (let r = 0; r < ROUNDS; r++) {
     for (const variant of r % 2 === 0 ? (['with', 'without'] as const) : (['without', 'with'] as const)) {
       await triggers(variant === 'with');
-      const before = cpuMs(instance.process.pid!);
-      const result = await put(SECONDS);
-      const cpu = cpuMs(instance.process.pid!) - before;
+      const target = variant === 'with' ? instance : quiet;
+      const before = cpuMs(target.process.pid!);
+      const result = await put(SECONDS, target);
+      const cpu = cpuMs(target.process.pid!) - before;
       runs.push({
         variant,
         reqPerSec: round(result.requests.total / result.duration, 0),
@@ -258,9 +264,13 @@ async function main() {
     execFileSync(process.execPath, [cli, 'token', 'create', '--email', 'writer@events.bench'], { env: { ...process.env, ...env } }).toString(),
   ).token;
   const page = await call(children[0].url, writerToken, 'POST', '/rest/api/content', { type: 'page', title: 'cost', space: { key: 'EVPUB' } });
-  const cost = await writeCost(children[0], writerToken, page.id);
+  // Two fresh instances, alike but for EVENT_NOTIFY, so neither carries the latency run's heap and history.
+  const notifying = await startChild('gateway-writes', ourCommand(), { ...env, EVENT_NOTIFY: process.env.X_NOTIFY ?? 'true' }, '/readyz');
+  const quiet = await startChild('gateway-writes-without-notify', ourCommand(), { ...env, EVENT_NOTIFY: 'false' }, '/readyz');
+  children.push(notifying, quiet);
+  const cost = await writeCost(notifying, quiet, writerToken, page.id);
   console.log(
-    `create relation (REST PUT, new pair), ${ROUNDS} interleaved rounds of ${SECONDS} s: with the event log ${cost.medianWith} req/s (${cost.cpuWith} ms CPU/request), without ${cost.medianWithout} req/s (${cost.cpuWithout} ms): ${cost.slowerPercent} % slower`,
+    `create relation (REST PUT, new pair), ${ROUNDS} interleaved rounds of ${SECONDS} s: with the event log ${cost.medianWith} req/s (${cost.cpuWith} ms CPU/request), without it (triggers off, EVENT_NOTIFY=false) ${cost.medianWithout} req/s (${cost.cpuWithout} ms): ${cost.slowerPercent} % slower`,
   );
   for (const child of children) await child.stop();
   const out = join(ROOT, 'bench', 'results');

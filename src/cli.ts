@@ -52,6 +52,7 @@ async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>)
     dataDir: config.dataDir,
     listenUrl: config.databaseListenUrl,
     preparedStatements: config.preparedStatements,
+    notifyWrites: config.eventNotify,
   });
   try {
     return await fn(db);

@@ -40,6 +40,8 @@ export interface Config {
   databaseReadUrls: string[];
   /** REPLICA_MAX_LAG_MS: a replica further behind the primary is skipped. */
   replicaMaxLagMs: number;
+  /** EVENT_NOTIFY (default true): NOTIFY the instances after each write; false leaves them to their 500 ms poll. */
+  eventNotify: boolean;
   /** EVENT_RETENTION: how long relation events are kept for Last-Event-ID replay and webhooks, in ms (default 7 days). */
   eventRetentionMs: number;
   /** WEBHOOK_ALLOW_HOSTS: hosts (names or IP addresses) webhooks may target although they are loopback, link-local or private. */
@@ -151,6 +153,7 @@ const environment = z.object({
     .refine((urls) => urls.every((url) => /^postgres(ql)?:\/\//.test(url)), 'DATABASE_READ_URL must be postgres:// or postgresql:// URLs, comma-separated'),
   REPLICA_MAX_LAG_MS: integer('REPLICA_MAX_LAG_MS', 5_000, 0, 3_600_000),
   EVENT_RETENTION: duration('EVENT_RETENTION', '7d', 60_000),
+  EVENT_NOTIFY: flag('EVENT_NOTIFY', true),
   WEBHOOK_ALLOW_HOSTS: unset(z.string().default('')).transform((raw) =>
     raw
       .split(',')
@@ -230,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseReadUrls: vars.DATABASE_READ_URL,
     replicaMaxLagMs: vars.REPLICA_MAX_LAG_MS,
     eventRetentionMs: vars.EVENT_RETENTION,
+    eventNotify: vars.EVENT_NOTIFY,
     webhookAllowHosts: vars.WEBHOOK_ALLOW_HOSTS,
     webhookRetryScale: vars.WEBHOOK_RETRY_SCALE,
   };

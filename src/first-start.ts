@@ -50,7 +50,7 @@ export async function openEmbedded(config: Config, log: Logger): Promise<{ db: D
     );
     const firstStart = await inChild(config, { migrated: ready, step: (line) => log.info(line) });
     // Every migration is applied now: the migration engine does not load in this process.
-    return { db: await openDatabase({ dataDir: config.dataDir, lock }), firstStart };
+    return { db: await openDatabase({ dataDir: config.dataDir, lock, notifyWrites: config.eventNotify }), firstStart };
   } catch (error) {
     lock.release();
     throw error;
@@ -103,7 +103,7 @@ export async function runFirstStartChild(config: Config): Promise<void> {
   const orphaned = () => process.exit(1); // the parent exited (a second signal): stop too
   process.on('disconnect', orphaned);
   try {
-    const db = await openDatabase({ dataDir: config.dataDir, lock: adoptParentLock(config.dataDir) });
+    const db = await openDatabase({ dataDir: config.dataDir, lock: adoptParentLock(config.dataDir), notifyWrites: config.eventNotify });
     try {
       await send({ migrated: true });
       const { admin, demo } = await bootstrap(config, db, (line) => void send({ step: line }));

@@ -169,6 +169,7 @@ async function openMigrated(config: Config, log: Logger): Promise<Database> {
     databaseUrl: config.databaseUrl,
     listenUrl: config.databaseListenUrl,
     preparedStatements: config.preparedStatements,
+    notifyWrites: config.eventNotify,
     readUrls: config.databaseReadUrls,
     maxLagMs: config.replicaMaxLagMs,
     warn: (message) => log.warn(message),

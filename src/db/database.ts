@@ -7,6 +7,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, Transaction } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { PrismaClient, type Prisma } from '../generated/prisma/client.js';
+import { announcer, EVENTS_CHANNEL } from './announce.js';
 import { acquireDataDirLock } from './lock.js';
 import { listenPostgres } from './listen.js';
 import { applyMigrations } from './migrations.js';
@@ -87,6 +88,8 @@ export interface OpenDatabaseOptions {
    * for a pooler that hands each transaction its own server connection (pgbouncer's transaction mode).
    */
   preparedStatements?: boolean;
+  /** EVENT_NOTIFY (default true): NOTIFY the event log's listeners after each write commits (src/db/announce.ts). */
+  notifyWrites?: boolean;
   /** DATABASE_READ_URL: streaming replicas for read-only statements. */
   readUrls?: string[];
   /** REPLICA_MAX_LAG_MS: a replica further behind is skipped (default 5000). */
@@ -146,35 +149,50 @@ function countedPrisma<T>(statements: Statements, text: string, run: () => Promi
   return counted(statements, text, run);
 }
 
-function countTransaction(tx: Transaction, statements: Statements): Transaction {
+/** Runs a statement outside a transaction; once it is done (committed), calls `wrote` if it may have written. */
+async function committing<T>(text: string, run: () => Promise<T>, wrote: () => void): Promise<T> {
+  const result = await run();
+  if (!READ_ONLY.test(text)) wrote();
+  return result;
+}
+
+function countTransaction(tx: Transaction, statements: Statements, wrote: () => void): Transaction {
   // With a phantom COMMIT/ROLLBACK (PGlite) the driver runs it itself; otherwise Prisma sends it through executeRaw.
   const end = (text: string, fn: () => Promise<void>) => () => (tx.options.usePhantomQuery ? counted(statements, text, fn) : fn());
+  let writes = false;
+  const note = (text: string) => void (writes ||= !READ_ONLY.test(text));
   return intercept(tx, {
-    queryRaw: (q: Parameters<Transaction['queryRaw']>[0]) => countedPrisma(statements, q.sql, () => tx.queryRaw(q)),
-    executeRaw: (q: Parameters<Transaction['executeRaw']>[0]) => countedPrisma(statements, q.sql, () => tx.executeRaw(q)),
-    commit: end('COMMIT', () => tx.commit()),
+    queryRaw: (q: Parameters<Transaction['queryRaw']>[0]) => (note(q.sql), countedPrisma(statements, q.sql, () => tx.queryRaw(q))),
+    executeRaw: (q: Parameters<Transaction['executeRaw']>[0]) => (note(q.sql), countedPrisma(statements, q.sql, () => tx.executeRaw(q))),
+    commit: end('COMMIT', async () => {
+      await tx.commit();
+      if (writes) wrote();
+    }),
     rollback: end('ROLLBACK', () => tx.rollback()),
   });
 }
 
-function countAdapter(adapter: SqlDriverAdapter, statements: Statements): SqlDriverAdapter {
+function countAdapter(adapter: SqlDriverAdapter, statements: Statements, wrote: () => void): SqlDriverAdapter {
   return intercept(adapter, {
-    queryRaw: (q: Parameters<SqlDriverAdapter['queryRaw']>[0]) => countedPrisma(statements, q.sql, () => adapter.queryRaw(q)),
-    executeRaw: (q: Parameters<SqlDriverAdapter['executeRaw']>[0]) => countedPrisma(statements, q.sql, () => adapter.executeRaw(q)),
-    executeScript: (s: string) => countedPrisma(statements, s, () => adapter.executeScript(s)),
+    queryRaw: (q: Parameters<SqlDriverAdapter['queryRaw']>[0]) => countedPrisma(statements, q.sql, () => committing(q.sql, () => adapter.queryRaw(q), wrote)),
+    executeRaw: (q: Parameters<SqlDriverAdapter['executeRaw']>[0]) => countedPrisma(statements, q.sql, () => committing(q.sql, () => adapter.executeRaw(q), wrote)),
+    executeScript: (s: string) => countedPrisma(statements, s, () => committing(s, () => adapter.executeScript(s), wrote)),
     startTransaction: async (level?: Parameters<SqlDriverAdapter['startTransaction']>[0]) => {
       // The driver sends BEGIN (and SET TRANSACTION ISOLATION LEVEL) itself, within this one call.
       const start = () => adapter.startTransaction(level);
       const tx = await countedPrisma(statements, 'BEGIN', level ? () => counted(statements, `SET TRANSACTION ISOLATION LEVEL ${level}`, start) : start);
-      return countTransaction(tx, statements);
+      return countTransaction(tx, statements, wrote);
     },
   });
 }
 
-/** Counts every statement at the driver, inside transactions too. */
-export function countingFactory(factory: SqlDriverAdapterFactory, statements: Statements): SqlDriverAdapterFactory {
+/**
+ * Counts every statement at the driver, inside transactions too; `wrote` is called after each write commits
+ * (a statement other than a SELECT outside a transaction, or the COMMIT of a transaction that sent one).
+ */
+export function countingFactory(factory: SqlDriverAdapterFactory, statements: Statements, wrote: () => void = () => {}): SqlDriverAdapterFactory {
   return intercept(factory, {
-    connect: async () => countAdapter(await factory.connect(), statements),
+    connect: async () => countAdapter(await factory.connect(), statements, wrote),
   });
 }
 
@@ -273,7 +291,9 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
       counted(statements, 'UPDATE api_tokens SET write_lsn', async () => {
         await pool.query(`UPDATE api_tokens SET write_lsn = (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint WHERE id = $1`, [tokenId]);
       });
-    const prisma = new PrismaClient({ adapter: countingFactory(new PrismaPg(pool), statements), transactionOptions: TRANSACTIONS });
+    // Not through `route`, not counted: it belongs to no request (src/db/announce.ts).
+    const announce = announcer(opts.notifyWrites ?? true, () => pool.query(`SELECT pg_notify($1, '')`, [EVENTS_CHANNEL]));
+    const prisma = new PrismaClient({ adapter: countingFactory(new PrismaPg(pool), statements, announce.wrote), transactionOptions: TRANSACTIONS });
     const hooks = closing();
     const listenUrl = opts.listenUrl ?? opts.databaseUrl;
     return {
@@ -293,6 +313,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
       ping: async () => void (await pool.query('SELECT 1')),
       close: async () => {
         await hooks.run();
+        await announce.flush();
         await prisma.$disconnect();
         await routing?.close();
         await pool.end();
@@ -324,7 +345,8 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     throw e;
   }
   const pglite = db;
-  const prisma = new PrismaClient({ adapter: countingFactory(new PrismaPGlite(pglite), statements), transactionOptions: TRANSACTIONS });
+  const announce = announcer(opts.notifyWrites ?? true, () => pglite.query(`SELECT pg_notify($1, '')`, [EVENTS_CHANNEL]));
+  const prisma = new PrismaClient({ adapter: countingFactory(new PrismaPGlite(pglite), statements, announce.wrote), transactionOptions: TRANSACTIONS });
   const reader = pgliteReader(pglite);
   const hooks = closing();
   return {
@@ -342,6 +364,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     ping: async () => void (await pglite.query('SELECT 1')),
     close: async () => {
       await hooks.run();
+      await announce.flush();
       try {
         await prisma.$disconnect();
         if (!pglite.closed) await pglite.close();

@@ -5,10 +5,19 @@ import type { Database } from '../db/database.js';
 import type { Viewer } from '../domain/access.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { Logger } from '../observability/log.js';
-import { latestEventId, readEvents, type RelationEventRow, visibleEvents } from './log.js';
+import { EVENTS_CHANNEL } from '../db/announce.js';
+import { eventHorizon, readEvents, type RelationEventRow, visibleEvents } from './log.js';
 
-export const EVENTS_CHANNEL = 'relation_events';
 const BATCH = 500;
+/**
+ * Each step first asks for the event log's horizon, which waits for the relation writes in flight and holds new
+ * ones back meanwhile (src/events/log.ts). So steps are at least this far apart, whatever the rate of
+ * notifications, and wait at most HORIZON_WAIT_MS for a long writing transaction; then the next try is
+ * BLOCKED_RETRY_MS later, so a long import is not slowed down by a hub asking again and again.
+ */
+const STEP_GAP_MS = 20;
+const HORIZON_WAIT_MS = 100;
+const BLOCKED_RETRY_MS = 250;
 /** The poll and the revocation check: a revoked token's streams end within this (plus one statement). */
 const TICK_MS = 500;
 /** A stream whose reader lags this far behind is ended; its client reconnects with Last-Event-ID and loses nothing. */
@@ -70,6 +79,9 @@ export class EventHub {
   private running = false;
   private again = false;
   private closed = false;
+  /** No step before this time (the gap after the last step, or the retry after a blocked horizon). */
+  private notBefore = 0;
+  private later: NodeJS.Timeout | undefined;
   private listening: Promise<(() => Promise<void>) | undefined> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private wakeListeners = new Set<() => void>();
@@ -158,6 +170,7 @@ export class EventHub {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
+    clearTimeout(this.later);
     for (const stream of [...this.streams, ...this.pending.splice(0)]) stream.end();
     this.streams.clear();
     const stop = await this.listening?.catch(() => undefined);
@@ -203,32 +216,53 @@ export class EventHub {
     }
   }
 
-  /** Runs steps one at a time; a wake during a step runs one more. */
+  /** Runs steps one at a time, at least STEP_GAP_MS apart; a wake during a step (or before the next may start) runs one more. */
   private schedule(): void {
     if (this.closed) return;
-    if (this.running) {
+    if (this.running || this.later) {
       this.again = true;
       return;
     }
+    const wait = this.notBefore - Date.now();
+    if (wait > 0) {
+      this.later = setTimeout(() => {
+        this.later = undefined;
+        this.schedule();
+      }, wait);
+      this.later.unref();
+      return;
+    }
     this.running = true;
+    this.again = false;
     void (async () => {
       try {
-        do {
-          this.again = false;
-          await this.step();
-        } while (this.again && !this.closed);
+        this.notBefore = Date.now() + STEP_GAP_MS;
+        if (!(await this.step())) this.notBefore = Date.now() + BLOCKED_RETRY_MS;
       } catch (error) {
         if (!this.closed) this.log.warn('Reading relation events failed; trying again shortly', error);
       } finally {
         this.running = false;
+        if (this.again) this.schedule();
       }
     })();
   }
 
-  /** Attaches waiting streams at this boundary between batches, then hands out every new event. */
-  private async step(): Promise<void> {
+  /**
+   * Attaches waiting streams at this boundary between batches, then hands out every event up to the horizon.
+   * False when the horizon could not be had (a long writing transaction): nothing was done, try again later.
+   */
+  private async step(): Promise<boolean> {
+    if (this.streams.size === 0 && this.pending.length === 0) {
+      this.seen = null;
+      return true;
+    }
+    const horizon = await eventHorizon(this.db, HORIZON_WAIT_MS);
+    if (horizon === null) {
+      this.again = true;
+      return false;
+    }
     if (this.pending.length > 0) {
-      this.seen ??= await latestEventId(this.db);
+      this.seen ??= horizon;
       for (const stream of this.pending.splice(0)) {
         if (stream.ended) continue;
         this.streams.add(stream);
@@ -237,11 +271,15 @@ export class EventHub {
     }
     if (this.streams.size === 0) {
       this.seen = null;
-      return;
+      return true;
     }
     for (;;) {
-      const events = await readEvents(this.db, this.seen!, BATCH);
-      if (events.length === 0) return;
+      const events = await readEvents(this.db, this.seen!, BATCH, horizon);
+      if (events.length === 0) {
+        // Nothing at or below the horizon is still to come: the ids in between were rolled back.
+        this.seen = horizon;
+        return true;
+      }
       const streams = [...this.streams];
       const wanted = events.filter((event) => streams.some((s) => s.accept(event)));
       const visible = await visibleEvents(
@@ -258,8 +296,8 @@ export class EventHub {
           for (const listener of this.deliveredListeners) listener(lag);
         }
       }
-      this.seen = events.at(-1)!.id;
-      if (events.length < BATCH) return;
+      this.seen = events.length < BATCH ? horizon : events.at(-1)!.id;
+      if (events.length < BATCH) return true;
     }
   }
 }

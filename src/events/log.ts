@@ -1,5 +1,7 @@
 // Reading the event log (table relation_events, written by the triggers of migration 20261206024006_relation_events).
-// Ids are commit-ordered, so a reader's "last id seen" cursor never skips an event that commits late.
+// Ids increase but may commit out of order (writers do not wait for each other), so every read is bounded by the
+// horizon (`eventHorizon`): at or below it every event has committed or rolled back, so a reader's "last id seen"
+// cursor never skips an event that commits late.
 import type { Database } from '../db/database.js';
 import type { Viewer } from '../domain/access.js';
 import { privateNames } from '../domain/relation-rules.js';
@@ -39,16 +41,20 @@ const rowOf = (row: RelationEventRow): RelationEventRow => ({ ...row, id: Number
 // The event log is read right after a NOTIFY announced new rows, and a replica may not have them yet.
 const PRIMARY = { primary: true };
 
-/** The newest event's id, 0 when there is none. */
-export async function latestEventId(db: Database): Promise<number> {
-  const [row] = await db.read<{ id: string | null }>(Prisma.sql`SELECT max(id)::text AS id FROM relation_events`, PRIMARY);
-  return Number(row?.id ?? 0);
+/**
+ * The event log's horizon: every event id at or below it has committed or rolled back, and every later write gets a
+ * larger id (migration 20261206060000_relation_events_unserialized). Waits for the relation writes in flight, up to
+ * `waitMs`; null when they took longer (ask again later). 0 when no event was ever written.
+ */
+export async function eventHorizon(db: Database, waitMs: number): Promise<number | null> {
+  const [row] = await db.read<{ horizon: string | null }>(Prisma.sql`SELECT relation_events_horizon(${waitMs}::int)::text AS horizon`, PRIMARY);
+  return row?.horizon == null ? null : Number(row.horizon);
 }
 
-/** Up to `limit` events after id `after` (and up to `until`, when given), oldest first. */
-export async function readEvents(db: Database, after: number, limit: number, until?: number): Promise<RelationEventRow[]> {
+/** Up to `limit` events after id `after` and up to the horizon `until`, oldest first. */
+export async function readEvents(db: Database, after: number, limit: number, until: number): Promise<RelationEventRow[]> {
   const rows = await db.read<RelationEventRow>(
-    Prisma.sql`SELECT ${COLUMNS} FROM relation_events e WHERE e.id > ${after}::int8 AND e.id <= ${until ?? Number.MAX_SAFE_INTEGER}::int8 ORDER BY e.id LIMIT ${limit}`,
+    Prisma.sql`SELECT ${COLUMNS} FROM relation_events e WHERE e.id > ${after}::int8 AND e.id <= ${until}::int8 ORDER BY e.id LIMIT ${limit}`,
     PRIMARY,
   );
   return rows.map(rowOf);

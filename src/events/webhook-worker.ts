@@ -11,7 +11,7 @@ import type { Viewer } from '../domain/access.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { Logger } from '../observability/log.js';
 import { eventsOf } from './hub.js';
-import { readEvents, type RelationEventRow, visibleEvents } from './log.js';
+import { eventHorizon, readEvents, type RelationEventRow, visibleEvents } from './log.js';
 import { payloadsFor } from './webhook-payload.js';
 import { type Attempt, post } from './webhook-post.js';
 import { dropHead, type Leased, lease, type Outcome, recordAttempt, release, releaseAll } from './webhook-queue.js';
@@ -27,6 +27,8 @@ const MAX_IN_FLIGHT = 8;
  */
 const LEASE_GAP_MS = 200;
 const BATCH = 100;
+/** How long a delivery run waits for relation writes in flight to settle before it reads the log (src/events/log.ts). */
+const HORIZON_WAIT_MS = 1_000;
 
 export interface WebhookWorker {
   /** Looks for due webhooks now (also done on every event notification and poll). */
@@ -97,8 +99,10 @@ export function startWebhookWorker({ db, config, log }: { db: Database; config: 
     if (!owner) return; // the owner is gone, and the webhook with them (cascade)
     const viewer: Viewer = { id: hook.ownerId, siteAdmin: owner.siteAdmin, tokenId: 0 };
     let cursor = hook.cursor;
+    const horizon = await eventHorizon(db, HORIZON_WAIT_MS);
+    if (horizon === null) return release(db, instance, hook.id, cursor); // a long write in flight: the next lease tries again
     for (;;) {
-      const events = await readEvents(db, cursor, BATCH);
+      const events = await readEvents(db, cursor, BATCH, horizon);
       if (events.length === 0) break;
       const wanted = events.filter((e) => hook.events.includes(e.type) && (hook.relationName === null || e.name === hook.relationName));
       // Permission at delivery time: what the owner may see now.

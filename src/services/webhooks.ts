@@ -69,11 +69,12 @@ export async function createWebhook({ ctx, ...input }: { ctx: Ctx } & CreateWebh
   const owned = await ctx.prisma.webhook.count({ where: { ownerId: ctx.viewer.id } });
   if (owned >= MAX_WEBHOOKS_PER_OWNER) throw new ValidationError(`A user may have at most ${MAX_WEBHOOKS_PER_OWNER} webhooks; delete one first`, 'url');
   await assertTargetAllowed(url, ctx.config.webhookAllowHosts);
-  // The cursor starts at the newest event: a new webhook gets what happens from now on.
+  // The cursor starts at the event log's horizon (every event at or below it has committed): a new webhook gets
+  // what commits from now on, including a write in flight now whose id is below the newest visible one.
   const [row] = await ctx.prisma.$queryRaw<{ id: number }[]>(Prisma.sql`
     INSERT INTO webhooks (owner_id, name, url, secret, events, relation_name, cursor)
     VALUES (${ctx.viewer.id}, ${name}, ${url.href}, ${secret}, ${events}::text[], ${relationName},
-      (SELECT coalesce(max(id), 0) FROM relation_events))
+      relation_events_horizon())
     RETURNING id`);
   const webhook = await ctx.prisma.webhook.findUniqueOrThrow({ where: { id: row.id } });
   return { webhook: viewOf(webhook), secret };

@@ -65,7 +65,7 @@ function insertColumns(section: Section): { columns: string[]; values: string[] 
   if (section.kind === 'webhook') {
     // Only events written after the import: the file holds no events, and the database's own are not the webhook's past.
     columns.push(quote('cursor'));
-    values.push('(SELECT coalesce(max(id), 0) FROM relation_events)');
+    values.push('relation_events_horizon()');
   }
   return { columns, values };
 }

@@ -2,9 +2,13 @@
 // Streams start with Last-Event-ID at the log's current end, so nothing written after a stream is opened can fall
 // before it attaches (the hub replays up to where live delivery starts, without a gap or an overlap).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { latestEventId } from '../../src/events/log.js';
+import type { Database } from '../../src/db/database.js';
+import { eventHorizon } from '../../src/events/log.js';
 import { createTestApp, type Account, type TestApp } from '../support/app.js';
 import { listen, openSse, type SseMessage, type SseStream } from '../support/sse.js';
+
+/** Every event id at or below this has committed: where a subscription without Last-Event-ID starts. */
+const latestEventId = async (db: Database) => (await eventHorizon(db, 10_000))!;
 
 let t: TestApp;
 let served: Awaited<ReturnType<typeof listen>>;

@@ -14,7 +14,7 @@ import { UserRef } from './user.js';
 const RelationEventRef = builder.objectRef<RelationEventRow>('RelationEvent').implement({
   description: 'A relation created or deleted, by any face or by a cascade',
   fields: (t) => ({
-    id: t.id({ description: "The event's id, increasing in commit order; also the SSE message's id (Last-Event-ID)", resolve: (e) => String(e.id) }),
+    id: t.id({ description: "The event's id; a stream delivers ids in increasing order. Also the SSE message's id (Last-Event-ID)", resolve: (e) => String(e.id) }),
     type: t.field({ type: RelationEventTypeEnum, resolve: (e) => e.type }),
     name: t.exposeString('name'),
     sourceType: t.field({ type: EntityTypeEnum, resolve: (e) => e.sourceType }),

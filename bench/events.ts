@@ -1,4 +1,4 @@
-// npm run bench:events [-- --subscribers 200 --instances 3 --writes 300 --rate 20 --rounds 5 --seconds 5]
+// npm run bench:events [-- --subscribers 200 --instances 3 --writes 300 --rate 20 --rounds 9 --seconds 5]
 // (also the last part of `npm run bench`, unless --no-events)
 // Issue 15's figures, on PostgreSQL (a database of its own, made afresh):
 //   1. Delivery latency: `--instances` gateway processes, `--subscribers` SSE subscriptions spread over them in
@@ -23,7 +23,7 @@ const SUBSCRIBERS = num('--subscribers', 200);
 const INSTANCES = num('--instances', 3);
 const WRITES = num('--writes', 300);
 const RATE = num('--rate', 20);
-const ROUNDS = num('--rounds', 5);
+const ROUNDS = num('--rounds', 9);
 const SECONDS = num('--seconds', 5);
 const base = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/relation_gateway_bench';
 const at = (database: string) => Object.assign(new URL(base), { pathname: `/${database}` }).toString();

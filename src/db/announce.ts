@@ -10,7 +10,7 @@
 
 /** The channel the event hubs listen on. */
 export const EVENTS_CHANNEL = 'relation_events';
-const GAP_MS = 10;
+const GAP_MS = 25;
 
 export interface Announcer {
   /** A write committed: a notification goes out now, or after the one on its way. */

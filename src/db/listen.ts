@@ -1,4 +1,4 @@
-// LISTEN on PostgreSQL on a connection of its own, kept up: a lost connection is reopened, and every reopening
+// LISTEN on PostgreSQL on a connection of its own, kept up: a lost connection is reopened, and every opening
 // counts as a notification, since whatever was notified while it was down is gone (listeners then read the rows).
 import pg from 'pg';
 
@@ -42,7 +42,8 @@ export function listenPostgres(url: string, channel: string, onNotify: () => voi
     }
   };
 
-  const started = open(false);
+  // The first LISTEN counts as one too: whatever was notified before it took effect was not heard.
+  const started = open(true);
   return async () => {
     stopped = true;
     clearTimeout(retry);

@@ -27,6 +27,8 @@ const MAX_IN_FLIGHT = 8;
  */
 const LEASE_GAP_MS = 200;
 const BATCH = 100;
+/** How often the worker looks whether any webhook exists: only then does this instance listen for notifications for them. */
+const WEBHOOKS_CHECK_MS = 5_000;
 /** How long a delivery run waits for relation writes in flight to settle before it reads the log (src/events/log.ts). */
 const HORIZON_WAIT_MS = 1_000;
 
@@ -158,10 +160,21 @@ export function startWebhookWorker({ db, config, log }: { db: Database; config: 
   }
 
   // The hub wakes us on every event notification and on its 500 ms poll, which is also what picks up due retries.
-  const unsubscribe = eventsOf(db, log).onWake(wake);
+  const hub = eventsOf(db, log);
+  const unsubscribe = hub.onWake(wake);
+  const checkWebhooks = () =>
+    db
+      .read<{ any: boolean }>(Prisma.sql`SELECT EXISTS (SELECT 1 FROM webhooks) AS "any"`, { primary: true })
+      .then(([row]) => hub.listenFor('webhooks', !stopped && row.any))
+      .catch(() => {}); // asked again at the next check
+  const checking = setInterval(checkWebhooks, WEBHOOKS_CHECK_MS);
+  checking.unref();
+  void checkWebhooks();
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    clearInterval(checking);
+    hub.listenFor('webhooks', false);
     clearTimeout(later);
     unsubscribe();
     aborting.abort();

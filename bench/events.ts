@@ -265,7 +265,7 @@ async function main() {
   ).token;
   const page = await call(children[0].url, writerToken, 'POST', '/rest/api/content', { type: 'page', title: 'cost', space: { key: 'EVPUB' } });
   // Two fresh instances, alike but for EVENT_NOTIFY, so neither carries the latency run's heap and history.
-  const notifying = await startChild('gateway-writes', ourCommand(), { ...env, EVENT_NOTIFY: process.env.X_NOTIFY ?? 'true' }, '/readyz');
+  const notifying = await startChild('gateway-writes', ourCommand(), env, '/readyz');
   const quiet = await startChild('gateway-writes-without-notify', ourCommand(), { ...env, EVENT_NOTIFY: 'false' }, '/readyz');
   children.push(notifying, quiet);
   const cost = await writeCost(notifying, quiet, writerToken, page.id);

@@ -3,8 +3,8 @@
 // inside the writing transaction, where PostgreSQL serializes every notifying commit behind the one before it,
 // fsync included: the create-relation rate fell by a fifth. Sent afterwards, on its own, it waits for nothing.
 //
-// One at a time per instance: while one is on its way, any number of writes share the next, sent at least
-// GAP_MS after it. Any statement but a SELECT counts as a write (a content edit wakes the listeners for nothing;
+// At most one per GAP_MS per instance: the first write after a quiet spell is announced at once; the writes made
+// while one is on its way, or within GAP_MS after it, share the next one, sent when that time is up. Any statement but a SELECT counts as a write (a content edit wakes the listeners for nothing;
 // they read no new rows). Not counted as a request's statement: it belongs to no request, and is sent after the
 // answer. Writes made elsewhere (psql) are found by the hubs' poll.
 
@@ -28,7 +28,7 @@ export function announcer(on: boolean, notify: () => Promise<unknown>): Announce
     do {
       again = false;
       await notify().catch(() => {}); // a lost notification delays delivery to the next poll, nothing more
-      if (again) await new Promise((resolve) => setTimeout(resolve, GAP_MS));
+      await new Promise((resolve) => setTimeout(resolve, GAP_MS).unref());
     } while (again);
     sending = undefined;
   };

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { openDatabase, type Database } from '../../src/db/database.js';
+import { openDatabase, type Database, type OpenDatabaseOptions } from '../../src/db/database.js';
 import { databaseUrl, ensurePgliteTemplate, ensurePgTemplate, readTemplate } from './templates.js';
 
 let pgliteTemplate: Promise<Blob> | undefined;
@@ -22,13 +22,14 @@ function provided(key: 'pgliteTemplate' | 'pgTemplate' | 'testDatabasePrefix'): 
  * TEST_DATABASE_URL is the server the databases are made on (directly: CREATE DATABASE, the template's lock);
  * with TEST_POOLER_URL (postgres://host:port of a pgbouncer in front of it) the apps under test connect through it.
  */
-export async function freshDatabase(): Promise<Database> {
+/** A database of its own for one test file (PGlite from a template, or a PostgreSQL database made from one); `options` add to how it is opened. */
+export async function freshDatabase(options: Partial<OpenDatabaseOptions> = {}): Promise<Database> {
   const base = process.env.TEST_DATABASE_URL;
   const pooler = process.env.TEST_POOLER_URL;
   if (!base) {
     pgliteTemplate ??= (async () => readTemplate(provided('pgliteTemplate') ?? (await ensurePgliteTemplate())))();
     const pglite = await PGlite.create({ loadDataDir: await pgliteTemplate });
-    return openDatabase({ pglite, migrate: false });
+    return openDatabase({ pglite, migrate: false, ...options });
   }
   pgTemplate ??= (async () => provided('pgTemplate') ?? ensurePgTemplate(base))();
   const template = await pgTemplate;
@@ -37,8 +38,8 @@ export async function freshDatabase(): Promise<Database> {
   const db = await openDatabase(
     pooler
       ? // Through a pooler (.ci/run's pgbouncer stage): the app's pool there, what needs a session direct.
-        { databaseUrl: databaseUrl(pooler, name), listenUrl: databaseUrl(base, name), preparedStatements: process.env.PG_PREPARED_STATEMENTS !== 'false', migrate: false }
-      : { databaseUrl: databaseUrl(base, name), migrate: false },
+        { databaseUrl: databaseUrl(pooler, name), listenUrl: databaseUrl(base, name), preparedStatements: process.env.PG_PREPARED_STATEMENTS !== 'false', migrate: false, ...options }
+      : { databaseUrl: databaseUrl(base, name), migrate: false, ...options },
   );
   const close = db.close;
   db.close = async () => {

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { PrismaClient, type Prisma } from '../generated/prisma/client.js';
 import { announcer, EVENTS_CHANNEL } from './announce.js';
 import { acquireDataDirLock } from './lock.js';
-import { listenPostgres } from './listen.js';
+import { listenPostgres, notifyPostgres } from './listen.js';
 import { applyMigrations } from './migrations.js';
 import { readArrays, readStatement } from './read.js';
 import { noteWrite, placeOf, replicaRouting, type ReplicaState, type Routing } from './replicas.js';
@@ -291,8 +291,9 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
       counted(statements, 'UPDATE api_tokens SET write_lsn', async () => {
         await pool.query(`UPDATE api_tokens SET write_lsn = (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint WHERE id = $1`, [tokenId]);
       });
-    // Not through `route`, not counted: it belongs to no request (src/db/announce.ts).
-    const announce = announcer(opts.notifyWrites ?? true, () => pool.query(`SELECT pg_notify($1, '')`, [EVENTS_CHANNEL]));
+    // Not counted: it belongs to no request (src/db/announce.ts).
+    const notifier = notifyPostgres(opts.databaseUrl);
+    const announce = announcer(opts.notifyWrites ?? true, () => notifier.notify(EVENTS_CHANNEL));
     const prisma = new PrismaClient({ adapter: countingFactory(new PrismaPg(pool), statements, announce.wrote), transactionOptions: TRANSACTIONS });
     const hooks = closing();
     const listenUrl = opts.listenUrl ?? opts.databaseUrl;
@@ -314,6 +315,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
       close: async () => {
         await hooks.run();
         await announce.flush();
+        await notifier.close();
         await prisma.$disconnect();
         await routing?.close();
         await pool.end();

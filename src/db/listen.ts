@@ -52,3 +52,37 @@ export function listenPostgres(url: string, channel: string, onNotify: () => voi
     client = undefined;
   };
 }
+
+/**
+ * A connection of its own for sending NOTIFY (src/db/announce.ts), so a notification never waits for a pooled
+ * connection or keeps a request from one. Opened on first use; a failed one is dropped and opened again next time.
+ */
+export function notifyPostgres(url: string): { notify(channel: string): Promise<void>; close(): Promise<void> } {
+  let client: Promise<pg.Client> | undefined;
+  const open = () => {
+    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, keepAlive: true });
+    next.on('error', () => {
+      if (client === opened) client = undefined;
+      next.end().catch(() => {});
+    });
+    const opened = next.connect().then(() => next);
+    return opened;
+  };
+  return {
+    async notify(channel) {
+      const current = (client ??= open());
+      try {
+        await (await current).query('SELECT pg_notify($1, $2)', [channel, '']);
+      } catch (error) {
+        if (client === current) client = undefined;
+        void current.then((c) => c.end()).catch(() => {});
+        throw error;
+      }
+    },
+    async close() {
+      const current = client;
+      client = undefined;
+      await current?.then((c) => c.end()).catch(() => {});
+    },
+  };
+}

@@ -22,6 +22,7 @@ describe('configuration from the environment', () => {
       adminEmail: 'admin@example.com',
       cors: { origins: [], anyOrigin: true },
       eventRetentionMs: 7 * 86_400_000,
+      eventNotify: true,
       webhookAllowHosts: [],
       webhookRetryScale: 1,
       preparedStatements: true,
@@ -48,6 +49,12 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ EVENT_RETENTION: '36h' }).eventRetentionMs).toBe(36 * 3_600_000);
     expect(loadConfig({ EVENT_RETENTION: '90m' }).eventRetentionMs).toBe(90 * 60_000);
     for (const bad of ['7', '7x', '-1d', '10s']) expect(() => loadConfig({ EVENT_RETENTION: bad })).toThrow(/EVENT_RETENTION must be a duration/);
+  });
+
+  it('reads EVENT_NOTIFY as a flag', () => {
+    expect(loadConfig({ EVENT_NOTIFY: 'false' }).eventNotify).toBe(false);
+    expect(loadConfig({ EVENT_NOTIFY: 'true' }).eventNotify).toBe(true);
+    expect(() => loadConfig({ EVENT_NOTIFY: 'sometimes' })).toThrow(/EVENT_NOTIFY must be true or false/);
   });
 
   it('takes REDIS_URL only as a redis:// or rediss:// URL', () => {

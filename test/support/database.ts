@@ -38,7 +38,13 @@ export async function freshDatabase(options: Partial<OpenDatabaseOptions> = {}):
   const db = await openDatabase(
     pooler
       ? // Through a pooler (.ci/run's pgbouncer stage): the app's pool there, what needs a session direct.
-        { databaseUrl: databaseUrl(pooler, name), listenUrl: databaseUrl(base, name), preparedStatements: process.env.PG_PREPARED_STATEMENTS !== 'false', migrate: false, ...options }
+        {
+          databaseUrl: databaseUrl(pooler, name),
+          listenUrl: databaseUrl(base, name),
+          preparedStatements: process.env.PG_PREPARED_STATEMENTS !== 'false',
+          migrate: false,
+          ...options,
+        }
       : { databaseUrl: databaseUrl(base, name), migrate: false, ...options },
   );
   const close = db.close;

@@ -1,4 +1,5 @@
-// Tells the request line (and the metrics) which GraphQL operations a request ran.
+// Tells the request line (and the metrics) which GraphQL operations a request ran, in the order they started
+// (the items of a batch run side by side, so not necessarily in the batch's order).
 import { getOperationAST, type ExecutionArgs } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Ctx } from '../context.js';

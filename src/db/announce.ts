@@ -4,9 +4,10 @@
 // fsync included: the create-relation rate fell by a fifth. Sent afterwards, on its own, it waits for nothing.
 //
 // At most one per GAP_MS per instance: the first write after a quiet spell is announced at once; the writes made
-// while one is on its way, or within GAP_MS after it, share the next one, sent when that time is up. Any statement but a SELECT counts as a write (a content edit wakes the listeners for nothing;
-// they read no new rows). Not counted as a request's statement: it belongs to no request, and is sent after the
-// answer. Writes made elsewhere (psql) are found by the hubs' poll.
+// while one is on its way, or within GAP_MS after it, share the next one, sent when that time is up. Any
+// statement but a SELECT counts as a write (a content edit wakes the listeners for nothing; they read no new
+// rows). Not counted as a request's statement: it belongs to no request, and is sent after the answer. Writes
+// made elsewhere (psql) are found by the hubs' poll.
 
 /** The channel the event hubs listen on. */
 export const EVENTS_CHANNEL = 'relation_events';

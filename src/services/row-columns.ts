@@ -51,9 +51,18 @@ export function columnsOf(table: Table, alias: string): Prisma.Sql {
   return aliased(table, alias).sql;
 }
 
+// The conditions are the prefetch's few fixed texts, so this stays as small as `cache`.
+const whenCache = new Map<string, Prisma.Sql>();
+
 /** As columnsOf, each column null unless `when` (an SQL condition) holds. */
 export function columnsOfWhen(table: Table, alias: string, when: string): Prisma.Sql {
-  return Prisma.raw(FIELDS[table].map((f) => `CASE WHEN ${when} THEN ${alias}."${snake(f)}" END AS "${alias}.${f}"`).join(', '));
+  const key = `${table} ${alias} ${when}`;
+  let sql = whenCache.get(key);
+  if (!sql) {
+    sql = Prisma.raw(FIELDS[table].map((f) => `CASE WHEN ${when} THEN ${alias}."${snake(f)}" END AS "${alias}.${f}"`).join(', '));
+    whenCache.set(key, sql);
+  }
+  return sql;
 }
 
 /** The row of `table` read under `alias`, or null when the (outer) join found none. */

@@ -46,6 +46,9 @@ export function createGraphQL(config: Config, db: Database): YogaServerInstance<
       observeOperations,
     ],
     batching: { limit: LIMITS.batch },
+    // BODY_LIMIT is enforced once, for every face, before the route (src/http/body-limit.ts). Yoga's own limit
+    // would wrap each request's body in a TransformStream and a new Request (5 % of a GraphQL request's CPU).
+    maxRequestBodySize: false,
     landingPage: false,
     // The one cross-origin policy is the app's (src/http/cors.ts): yoga's would reflect any origin with credentials.
     // A factory answering false keeps yoga's 204 for a bare OPTIONS but adds none of its own CORS headers.

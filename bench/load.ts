@@ -1,7 +1,7 @@
 // One load generator for every target: autocannon, same connections and duration for all.
 import autocannon from 'autocannon';
 import type { Target } from './targets.js';
-import { cpuMs, round } from './processes.js';
+import { cpuMs, databaseCpu, databaseCpuSince, round } from './processes.js';
 
 export interface LoadResult {
   key: string;
@@ -15,6 +15,8 @@ export interface LoadResult {
   seconds: number;
   /** CPU time the server used per request during the measured run (not the warm-up), when its pid is known. */
   cpuMsPerRequest?: number;
+  /** CPU time every PostgreSQL process used per request during the measured run (the server under load is the only client then). */
+  dbCpuMsPerRequest?: number;
 }
 
 export interface LoadOptions {
@@ -46,8 +48,10 @@ export function fire(target: Target, opts: LoadOptions): Promise<autocannon.Resu
 /** The measured run (no warm-up: the caller warms up); `pid`: the server whose CPU time is counted. */
 export async function load(target: Target, opts: LoadOptions, pid?: number): Promise<LoadResult> {
   const cpuBefore = pid ? cpuMs(pid) : NaN;
+  const dbBefore = databaseCpu();
   const r = await fire(target, opts);
   const cpu = pid ? cpuMs(pid) - cpuBefore : NaN;
+  const db = databaseCpuSince(dbBefore);
   return {
     key: target.key,
     label: target.label,
@@ -59,5 +63,6 @@ export async function load(target: Target, opts: LoadOptions, pid?: number): Pro
     non2xx: r.non2xx,
     seconds: round(r.duration, 2),
     ...(Number.isFinite(cpu) && r.requests.total > 0 ? { cpuMsPerRequest: round(cpu / r.requests.total, 2) } : {}),
+    ...(Number.isFinite(db) && r.requests.total > 0 ? { dbCpuMsPerRequest: round(db / r.requests.total, 2) } : {}),
   };
 }

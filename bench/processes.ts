@@ -1,6 +1,6 @@
 // Child processes under test: start on a free 127.0.0.1 port, wait until they answer, sample RSS, stop.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export interface Child {
@@ -97,6 +97,40 @@ export function cpuMs(pid: number): number {
   } catch {
     return NaN;
   }
+}
+
+/**
+ * CPU time (user + system) used so far by every `postgres` process on this machine, in ms, by pid. The bench's
+ * servers share one PostgreSQL on one machine with the load generator, so the database's CPU for a request
+ * decides req/s as much as the server's. Processes started later count from zero; NaN-free where /proc is missing (empty).
+ */
+export function databaseCpu(): Map<number, number> {
+  const cpu = new Map<number, number>();
+  let pids: string[] = [];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return cpu;
+  }
+  for (const pid of pids) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+      const used = cpuMs(Number(pid));
+      if (Number.isFinite(used)) cpu.set(Number(pid), used);
+    } catch {
+      // gone in between
+    }
+  }
+  return cpu;
+}
+
+/** The database CPU used between two `databaseCpu()` readings, in ms (NaN when /proc could not be read). */
+export function databaseCpuSince(before: Map<number, number>): number {
+  const after = databaseCpu();
+  if (!after.size) return NaN;
+  let used = 0;
+  for (const [pid, ms] of after) used += ms - (before.get(pid) ?? 0);
+  return used;
 }
 
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;

@@ -138,6 +138,7 @@ function summaryTable(r: Results): string[] {
     'p50 ms',
     'p99 ms',
     'server CPU ms/request',
+    'database CPU ms/request',
     'SQL/request',
     '÷ PostGraphile',
     '÷ limit',
@@ -148,7 +149,7 @@ function summaryTable(r: Results): string[] {
   for (const s of r.summary) {
     const rss = s.rss ? `${s.rss.startMb} → ${s.rss.peakMb}` : '–';
     lines.push(
-      `| ${[s.question, `${s.label} (\`${s.key}\`)`, s.reqPerSec, s.perRound.join(', '), s.p50, s.p99, s.cpuMsPerRequest ?? '–', perRequest(r.statements, s.key), times(s.vsPostgraphile), times(s.vsLimit), `${s.errors} / ${s.non2xx}`, rss].join(' | ')} |`,
+      `| ${[s.question, `${s.label} (\`${s.key}\`)`, s.reqPerSec, s.perRound.join(', '), s.p50, s.p99, s.cpuMsPerRequest ?? '–', s.dbCpuMsPerRequest ?? '–', perRequest(r.statements, s.key), times(s.vsPostgraphile), times(s.vsLimit), `${s.errors} / ${s.non2xx}`, rss].join(' | ')} |`,
     );
   }
   return lines;
@@ -207,6 +208,7 @@ export function markdown(r: Results): string {
       `(each target warmed up for ${o.warmupSeconds} s before its first round). Our server: \`${r.server}\`. ` +
       `Figures are medians across the rounds; a ratio is the median of the per-round ratios of req/s. ` +
       `Server CPU ms/request: the user + system time of the server's process during the measured run (from /proc/<pid>/stat) divided by the requests it answered; it moves far less with the machine's load than req/s. ` +
+      `Database CPU ms/request: the same for every PostgreSQL process on the machine (the server under load is the database's only client while it runs), so it shows what each server's SQL costs the database, which shares the two cores. ` +
       `SQL/request: statements sent to the database for one request, counted at the driver.`,
     '',
   );

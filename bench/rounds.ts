@@ -22,6 +22,8 @@ export interface Summary {
   p50: number;
   p99: number;
   cpuMsPerRequest?: number;
+  /** Median CPU of the PostgreSQL processes per request. */
+  dbCpuMsPerRequest?: number;
   errors: number;
   non2xx: number;
   perRound: number[];
@@ -124,7 +126,9 @@ async function measureOnce(
     answered += result.requests;
     const problem = await shape.audit?.(target, answered);
     if (problem) fail(problem);
-    const cpu = result.cpuMsPerRequest === undefined ? '' : `, server CPU ${result.cpuMsPerRequest} ms/request`;
+    const cpu =
+      (result.cpuMsPerRequest === undefined ? '' : `, server CPU ${result.cpuMsPerRequest} ms/request`) +
+      (result.dbCpuMsPerRequest === undefined ? '' : `, database CPU ${result.dbCpuMsPerRequest} ms/request`);
     ctx.say(`  ${target.label}: ${result.reqPerSec} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${result.errors}, non-2xx ${result.non2xx}${cpu}`);
     return { result, ...(rss ? { rss } : {}) };
   } catch (error) {
@@ -151,6 +155,7 @@ function summarise(shapes: Shape[], results: RoundResult[], rss: Map<string, Rss
       const rows = byKey.get(target.key) ?? [];
       if (!rows.length) continue;
       const cpu = median(rows.map((r) => r.cpuMsPerRequest ?? NaN));
+      const dbCpu = median(rows.map((r) => r.dbCpuMsPerRequest ?? NaN));
       const ours = target.server === 'ours';
       summary.push({
         key: target.key,
@@ -162,6 +167,7 @@ function summarise(shapes: Shape[], results: RoundResult[], rss: Map<string, Rss
         p50: median(rows.map((r) => r.p50)),
         p99: median(rows.map((r) => r.p99)),
         ...(Number.isFinite(cpu) ? { cpuMsPerRequest: round2(cpu) } : {}),
+        ...(Number.isFinite(dbCpu) ? { dbCpuMsPerRequest: round2(dbCpu) } : {}),
         errors: rows.reduce((n, r) => n + r.errors, 0),
         non2xx: rows.reduce((n, r) => n + r.non2xx, 0),
         perRound: rows.map((r) => r.reqPerSec),

@@ -102,7 +102,7 @@ export function cpuMs(pid: number): number {
 /**
  * CPU time (user + system) used so far by every `postgres` process on this machine, in ms, by pid. The bench's
  * servers share one PostgreSQL on one machine with the load generator, so the database's CPU for a request
- * decides req/s as much as the server's. Processes started later count from zero; NaN-free where /proc is missing (empty).
+ * decides req/s as much as the server's. A process started in between counts from zero; without /proc the map is empty.
  */
 export function databaseCpu(): Map<number, number> {
   const cpu = new Map<number, number>();

@@ -4,6 +4,9 @@ import pg from 'pg';
 
 const RETRY_MS = 1_000;
 
+/** A connection outside the pool, with the settings both kinds here use. */
+const direct = (url: string) => new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, keepAlive: true });
+
 export function listenPostgres(url: string, channel: string, onNotify: () => void): () => Promise<void> {
   let client: pg.Client | undefined;
   let stopped = false;
@@ -19,7 +22,7 @@ export function listenPostgres(url: string, channel: string, onNotify: () => voi
   };
 
   const open = async (again: boolean) => {
-    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, keepAlive: true });
+    const next = direct(url);
     next.on('notification', (message) => message.channel === channel && onNotify());
     next.on('error', () => {
       next.end().catch(() => {});
@@ -60,7 +63,7 @@ export function listenPostgres(url: string, channel: string, onNotify: () => voi
 export function notifyPostgres(url: string): { notify(channel: string): Promise<void>; close(): Promise<void> } {
   let client: Promise<pg.Client> | undefined;
   const open = () => {
-    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, keepAlive: true });
+    const next = direct(url);
     next.on('error', () => {
       if (client === opened) client = undefined;
       next.end().catch(() => {});

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { PreparedStatements } from './db/read.js';
 
 export interface Config {
   port: number;
@@ -34,8 +35,12 @@ export interface Config {
   cors: CorsConfig;
   /** DATABASE_LISTEN_URL: where LISTEN for relation events connects on PostgreSQL; default DATABASE_URL. */
   databaseListenUrl?: string;
-  /** PG_PREPARED_STATEMENTS: false for a pooler in transaction mode (pgbouncer): unnamed statements, no session settings. */
-  preparedStatements: boolean;
+  /**
+   * PG_PREPARED_STATEMENTS: true (named statements, one session setting per connection); 'pooled' for a pooler in
+   * transaction mode that keeps prepared statements itself (pgbouncer ≥ 1.21, `max_prepared_statements`): named
+   * statements, no session settings; false for one that does not (pgbouncer 1.18): unnamed statements, no session settings.
+   */
+  preparedStatements: PreparedStatements;
   /** DATABASE_READ_URL: streaming replicas for read-only statements (comma-separated PostgreSQL URLs). */
   databaseReadUrls: string[];
   /** REPLICA_MAX_LAG_MS: a replica further behind the primary is skipped. */
@@ -142,7 +147,14 @@ const environment = z.object({
   HOST: unset(z.string().default('127.0.0.1')),
   DATABASE_URL: postgresUrl('DATABASE_URL'),
   DATABASE_LISTEN_URL: postgresUrl('DATABASE_LISTEN_URL'),
-  PG_PREPARED_STATEMENTS: flag('PG_PREPARED_STATEMENTS', true),
+  PG_PREPARED_STATEMENTS: unset(z.string().default('true')).transform((raw, ctx): PreparedStatements => {
+    const value = raw.trim().toLowerCase();
+    if (value === 'pooled') return value;
+    if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+    if (['0', 'false', 'no', 'off'].includes(value)) return false;
+    ctx.addIssue({ code: 'custom', message: `PG_PREPARED_STATEMENTS must be true, false or pooled, got "${raw}"` });
+    return z.NEVER;
+  }),
   DATABASE_READ_URL: unset(z.string().default(''))
     .transform((raw) =>
       raw

@@ -11,7 +11,7 @@ import { announcer, EVENTS_CHANNEL } from './announce.js';
 import { acquireDataDirLock } from './lock.js';
 import { listenPostgres, notifyPostgres } from './listen.js';
 import { applyMigrations } from './migrations.js';
-import { readArrays, readStatement } from './read.js';
+import { type PreparedStatements, readArrays, readStatement } from './read.js';
 import { noteWrite, placeOf, replicaRouting, type ReplicaState, type Routing } from './replicas.js';
 
 export interface Database {
@@ -83,11 +83,8 @@ export interface OpenDatabaseOptions {
   lock?: { release(): void };
   /** DATABASE_LISTEN_URL: where LISTEN connects on PostgreSQL (a direct connection when the pool URL is pgbouncer's). */
   listenUrl?: string;
-  /**
-   * PG_PREPARED_STATEMENTS (default true): false sends `read`s as unnamed statements and no session-level SET,
-   * for a pooler that hands each transaction its own server connection (pgbouncer's transaction mode).
-   */
-  preparedStatements?: boolean;
+  /** PG_PREPARED_STATEMENTS (default true): see PreparedStatements in src/db/read.ts. */
+  preparedStatements?: PreparedStatements;
   /** EVENT_NOTIFY (default true): NOTIFY the event log's listeners after each write commits (src/db/announce.ts). */
   notifyWrites?: boolean;
   /** DATABASE_READ_URL: streaming replicas for read-only statements. */
@@ -231,7 +228,8 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     // connection is not ours between statements, so they take the direct one LISTEN uses when there is one.
     if (migrate) await applyMigrations(new PrismaPg({ connectionString: opts.listenUrl ?? opts.databaseUrl }));
     const max = Number(process.env.PG_POOL_MAX) || 10;
-    const prepared = { named: opts.preparedStatements ?? true };
+    const prepared = { named: opts.preparedStatements !== false };
+    const sessionSettings = opts.preparedStatements !== 'pooled';
     const poolFor = (url: string, Client: typeof pg.Client) => {
       const created = new pg.Pool({
         connectionString: url,
@@ -239,9 +237,9 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
         Client,
         connectionTimeoutMillis: QUEUE_MS,
         keepAlive: true,
-        // Awaited by the pool before it hands a new connection out. Without prepared statements the server
-        // connection may be another client's next (a pooler's transaction mode): no session-level settings.
-        onConnect: async (client) => void (prepared.named && (await client.query(GENERIC_PLANS))),
+        // Awaited by the pool before it hands a new connection out. Behind a pooler in transaction mode (unnamed
+        // or 'pooled' statements) the server connection may be another client's next: no session-level settings.
+        onConnect: async (client) => void (prepared.named && sessionSettings && (await client.query(GENERIC_PLANS))),
       });
       created.on('error', () => {}); // an idle client's error (server restart) must not crash the process; the next query reports it
       return created;

@@ -17,6 +17,14 @@ export function nameFor(text: string): string {
   return name;
 }
 
+/**
+ * PG_PREPARED_STATEMENTS: true, named statements and one session-level SET per connection; 'pooled', named
+ * statements through a pooler that keeps them per server connection itself (pgbouncer 1.21 or later with
+ * `max_prepared_statements`), with no session-level SET (it would stay on a server connection another client
+ * gets next); false, unnamed statements (a pooler in transaction mode that does not keep them).
+ */
+export type PreparedStatements = boolean | 'pooled';
+
 const TIMESTAMPTZ = 1184;
 
 const types = {

@@ -24,6 +24,35 @@ describe(`prepared statements keep a generic plan (${process.env.TEST_DATABASE_U
   });
 });
 
+// PG_PREPARED_STATEMENTS=pooled (pgbouncer 1.21 or later in transaction mode): named statements still, but no
+// session-level SET, which would stay on a server connection another client of the pooler gets next.
+describe.skipIf(!process.env.TEST_DATABASE_URL)('PG_PREPARED_STATEMENTS=pooled and false (PostgreSQL)', () => {
+  const prepared = Prisma.sql`SELECT count(*)::int AS n, current_setting('plan_cache_mode') AS mode FROM pg_prepared_statements`;
+
+  it('pooled: reads are named statements, and no connection was SET', async () => {
+    const pooled = await freshDatabase({ preparedStatements: 'pooled' });
+    try {
+      const rows = (await Promise.all(Array.from({ length: 12 }, () => pooled.read<{ n: number; mode: string }>(prepared)))).map(([row]) => row);
+      // The statement that asks is itself prepared on the connection that answers.
+      expect(rows.every((row) => row.n >= 1)).toBe(true);
+      expect(new Set(rows.map((row) => row.mode))).toEqual(new Set(['auto']));
+    } finally {
+      await pooled.close();
+    }
+  });
+
+  it('false: reads are unnamed statements, and no connection was SET', async () => {
+    const unnamed = await freshDatabase({ preparedStatements: false });
+    try {
+      const rows = (await Promise.all(Array.from({ length: 12 }, () => unnamed.read<{ n: number; mode: string }>(prepared)))).map(([row]) => row);
+      expect(rows.every((row) => row.n === 0)).toBe(true);
+      expect(new Set(rows.map((row) => row.mode))).toEqual(new Set(['auto']));
+    } finally {
+      await unnamed.close();
+    }
+  });
+});
+
 /** The plan PostgreSQL keeps for a statement run as the hot reads run it: prepared, with a generic plan. */
 async function genericPlan(statement: Prisma.Sql): Promise<string> {
   const literal = (value: unknown) => (typeof value === 'number' ? String(value) : `'${String(value).replaceAll("'", "''")}'`);

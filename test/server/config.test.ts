@@ -41,7 +41,9 @@ describe('configuration from the environment', () => {
     expect(config.preparedStatements).toBe(false);
     expect(config.replicaMaxLagMs).toBe(250);
     expect(() => loadConfig({ DATABASE_READ_URL: 'postgres://r1/db,mysql://r2/db' })).toThrow(/DATABASE_READ_URL must be postgres:\/\//);
-    expect(() => loadConfig({ PG_PREPARED_STATEMENTS: 'maybe' })).toThrow(/PG_PREPARED_STATEMENTS must be true or false/);
+    expect(loadConfig({ PG_PREPARED_STATEMENTS: 'pooled' }).preparedStatements).toBe('pooled');
+    expect(loadConfig({ PG_PREPARED_STATEMENTS: ' Off ' }).preparedStatements).toBe(false);
+    expect(() => loadConfig({ PG_PREPARED_STATEMENTS: 'maybe' })).toThrow(/PG_PREPARED_STATEMENTS must be true, false or pooled, got "maybe"/);
     expect(() => loadConfig({ REPLICA_MAX_LAG_MS: '-1' })).toThrow(/REPLICA_MAX_LAG_MS/);
   });
 

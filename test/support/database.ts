@@ -41,7 +41,7 @@ export async function freshDatabase(options: Partial<OpenDatabaseOptions> = {}):
         {
           databaseUrl: databaseUrl(pooler, name),
           listenUrl: databaseUrl(base, name),
-          preparedStatements: process.env.PG_PREPARED_STATEMENTS !== 'false',
+          preparedStatements: process.env.PG_PREPARED_STATEMENTS === 'pooled' ? 'pooled' : process.env.PG_PREPARED_STATEMENTS !== 'false',
           migrate: false,
           ...options,
         }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts a pgbouncer in front of 127.0.0.1:5432 for .ci/run: `scripts/pgbouncer-ci.sh start <mode> <port>` prints the
 # folder holding its ini, log and pid file; `scripts/pgbouncer-ci.sh stop <folder>` ends it. Test-only settings:
-# any client user is accepted and logs in to the server as postgres.
+# any client user is accepted and logs in to the server as postgres. PGBOUNCER_BINARY picks another pgbouncer
+# (scripts/pgbouncer-build.sh's), MAX_PREPARED_STATEMENTS sets its max_prepared_statements (1.21 or later).
 set -euo pipefail
 case "$1" in
   start)
@@ -23,8 +24,10 @@ ignore_startup_parameters = extra_float_digits,options
 logfile = $dir/pgbouncer.log
 pidfile = $dir/pgbouncer.pid
 INI
+    if [ -n "${MAX_PREPARED_STATEMENTS:-}" ]; then echo "max_prepared_statements = $MAX_PREPARED_STATEMENTS" >>"$dir/pgbouncer.ini"; fi
     chmod 644 "$dir/pgbouncer.ini"
-    if [ "$(id -u)" = 0 ]; then pgbouncer -d -u postgres "$dir/pgbouncer.ini"; else pgbouncer -d "$dir/pgbouncer.ini"; fi
+    binary=${PGBOUNCER_BINARY:-pgbouncer}
+    if [ "$(id -u)" = 0 ]; then "$binary" -d -u postgres "$dir/pgbouncer.ini"; else "$binary" -d "$dir/pgbouncer.ini"; fi
     for _ in $(seq 50); do [ -s "$dir/pgbouncer.pid" ] && break; sleep 0.1; done
     echo "$dir"
     ;;

@@ -193,9 +193,17 @@ export interface ReadWithEntities {
  * the read that is never null, to drop the one row an empty read leaves. When nothing needs looking up
  * (`current`, or a key that can name nothing) the refs resolve first, from the loaders, and the read runs alone.
  * The looked-up columns are named `e<i>…` and never clash with the read's; rows keep the read's order by `key`.
+ * `shown` false: a content's latest version and its author are left out (nothing displays them).
  */
-export async function resolveWithRead(ctx: Ctx, refs: EntityRef[], fields: string[], key: string, build: (ids: Prisma.Sql[]) => Prisma.Sql): Promise<ReadWithEntities> {
-  const { parts, ids } = lookup(ctx, refs, true);
+export async function resolveWithRead(
+  ctx: Ctx,
+  refs: EntityRef[],
+  fields: string[],
+  key: string,
+  build: (ids: Prisma.Sql[]) => Prisma.Sql,
+  shown = true,
+): Promise<ReadWithEntities> {
+  const { parts, ids } = lookup(ctx, refs, shown);
   if (parts.length === 0) {
     const entities = await resolveInOrder(ctx, refs, fields);
     const { columns, rows } = await ctx.db.readRows(build(entities.map((e) => Prisma.sql`${e.id}::int`)));

@@ -156,8 +156,10 @@ export function relationReader(columns: string[]): (row: unknown[]) => RelationR
  * other end (user, space, or content with its space, shown version and that version's author) and the
  * relation's creator. Joined after LIMIT/OFFSET, so only the rows of the page pay for them; and the page
  * itself reads only indexed columns, so the rows an OFFSET skips cost an index entry each, not a heap row.
+ * `showsVersion` false (a GraphQL selection without `version`): a content end's version only where the end pins
+ * one, whose title and status it shows, and no version author.
  */
-export function withEnds(pageIds: Prisma.Sql, otherEnd: End, otherType: EntityType): Prisma.Sql {
+export function withEnds(pageIds: Prisma.Sql, otherEnd: End, otherType: EntityType, showsVersion = true): Prisma.Sql {
   const id = col(otherEnd, 'id');
   const version = col(otherEnd, 'version');
   const page = Prisma.sql`(${pageIds}) p JOIN relations r ON r.id = p.id`;
@@ -171,14 +173,24 @@ export function withEnds(pageIds: Prisma.Sql, otherEnd: End, otherType: EntityTy
       FROM ${page} LEFT JOIN spaces os ON os.id = ${id} ${creator} ORDER BY r.id`;
   }
   return Prisma.sql`SELECT ${PAGE_COLUMNS}, ${columnsOf('content', 'oc')}, ${columnsOf('spaces', 'os')}, ${columnsOf('content_versions', 'ov')},
-      ${columnsOf('users', 'ovu')}, ${columnsOf('users', 'cu')}
+      ${showsVersion ? Prisma.sql`${columnsOf('users', 'ovu')},` : Prisma.empty} ${columnsOf('users', 'cu')}
     FROM ${page}
     LEFT JOIN content oc ON oc.id = ${id}
     LEFT JOIN spaces os ON os.id = oc.space_id
-    LEFT JOIN content_versions ov ON ov.content_id = oc.id AND ov.number = CASE WHEN ${version} > 0 THEN ${version} ELSE oc.version END
-    LEFT JOIN users ovu ON ovu.id = ov.by_id
+    ${versionJoins(version, showsVersion)}
     ${creator}
     ORDER BY r.id`;
+}
+
+/**
+ * The version a content end (joined as `oc`) shows, as `ov`, and with `showsVersion` its author as `ovu`: the
+ * pinned version, else the latest. Without `showsVersion` the latest is not read: its number is NULL there,
+ * which an index lookup answers without reading the index.
+ */
+export function versionJoins(version: Prisma.Sql, showsVersion: boolean): Prisma.Sql {
+  if (!showsVersion) return Prisma.sql`LEFT JOIN content_versions ov ON ov.content_id = oc.id AND ov.number = CASE WHEN ${version} > 0 THEN ${version} END`;
+  return Prisma.sql`LEFT JOIN content_versions ov ON ov.content_id = oc.id AND ov.number = CASE WHEN ${version} > 0 THEN ${version} ELSE oc.version END
+    LEFT JOIN users ovu ON ovu.id = ov.by_id`;
 }
 
 /** What a `withEnds` row holds besides the relation; the version is null when its row is gone. */
@@ -190,8 +202,16 @@ export interface RowEnds {
   version: { key: string; row: ContentVersion | null } | null;
 }
 
+/**
+ * The version a content end shows, under its loader key; null when the row was not read for that key (the
+ * latest version, left out without `showsVersion`): priming the key with null would say it does not exist.
+ */
+export function shownVersion(content: Content, pinned: number, row: ContentVersion | null, showsVersion: boolean): RowEnds['version'] {
+  return pinned || showsVersion ? { key: `${content.id}:${pinned || content.version}`, row } : null;
+}
+
 /** Reads `withEnds` rows (as arrays, with their column names): the relation and the rows joined to it. */
-export function endsReader(columns: string[], otherEnd: End, otherType: EntityType): (row: unknown[]) => { relation: RelationRow; ends: RowEnds } {
+export function endsReader(columns: string[], otherEnd: End, otherType: EntityType, showsVersion = true): (row: unknown[]) => { relation: RelationRow; ends: RowEnds } {
   const relation = relationReader(columns);
   const has = (alias: string) => columns.includes(`${alias}.id`) || columns.includes(`${alias}.contentId`);
   const userReaders = ['cu', 'ou', 'ovu'].filter(has).map((alias) => rowReader(columns, 'users', alias));
@@ -209,7 +229,7 @@ export function endsReader(columns: string[], otherEnd: End, otherType: EntityTy
     }
     return {
       relation: r,
-      ends: { users, space: space(row), content: c, version: c ? { key: `${c.id}:${r[pinnedField] || c.version}`, row: version(row) } : null },
+      ends: { users, space: space(row), content: c, version: c ? shownVersion(c, r[pinnedField], version(row), showsVersion) : null },
     };
   };
 }

@@ -151,6 +151,11 @@ export interface ListRelationsInput {
   offset?: number;
   /** Capped at MAX_PAGE_SIZE. */
   limit: number;
+  /**
+   * False when nothing shows a content end's latest version, the anchor's or the listed ends' (a GraphQL
+   * selection without `version`): the page then leaves those versions and their authors out. Default true.
+   */
+  showsVersion?: boolean;
 }
 
 interface PreparedList {
@@ -197,13 +202,15 @@ export async function listRelations(input: ListRelationsInput): Promise<Page<Rel
     await resolveAnchor(input.ctx, input.anchor, anchorEnd);
     return { rows: [], hasMore: false };
   }
-  const joined = await resolveWithRead(input.ctx, [input.anchor], [anchorEnd], 'id', ([anchorId]) => {
+  const showsVersion = input.showsVersion ?? true;
+  const build = ([anchorId]: Prisma.Sql[]) => {
     const all = conditions(anchorId);
     if (input.after) all.push(desc ? Prisma.sql`r.id < ${input.after}` : Prisma.sql`r.id > ${input.after}`);
     const page = Prisma.sql`SELECT r.id ${from} WHERE ${where(all)} ORDER BY r.id ${Prisma.raw(desc ? 'DESC' : 'ASC')} LIMIT ${limit + 1} OFFSET ${offset}`;
-    return withEnds(page, otherEnd, input.otherType);
-  });
-  const read = endsReader(joined.columns, otherEnd, input.otherType);
+    return withEnds(page, otherEnd, input.otherType, showsVersion);
+  };
+  const joined = await resolveWithRead(input.ctx, [input.anchor], [anchorEnd], 'id', build, showsVersion);
+  const read = endsReader(joined.columns, otherEnd, input.otherType, showsVersion);
   const rows = joined.rows.map((row) => {
     const { relation, ends } = read(row);
     primeEnds(input.ctx, ends);
@@ -230,6 +237,7 @@ export async function countRelations(input: Omit<ListRelationsInput, 'after' | '
     [anchorEnd],
     'count',
     ([anchorId]) => Prisma.sql`SELECT count(*)::int AS count ${from} WHERE ${where(conditions(anchorId))}`,
+    false, // a count shows no version
   );
   return read.rows[0][read.columns.indexOf('count')] as number;
 }
@@ -333,15 +341,23 @@ export async function listRelationsOfEntity({
   }
   // The typed foreign-key column is indexed on its own; the name-led indexes need a name.
   const typedColumn = Prisma.raw(`r.${anchorEnd}_${TYPED[ref.type]}_id`);
-  const read = await resolveWithRead(ctx, [ref], [anchorEnd], 'id', ([anchorId]) => {
-    const conditions = [
-      Prisma.sql`${typedColumn} = ${anchorId}`,
-      ...anchorConditionsAt(anchorEnd, ref.type, anchorId, askedVersion(ref)),
-      ...endConditions(otherEnd, otherType, ctx.viewer, 'any'),
-      ...privacyAcrossNames(privateNames(), ctx.viewer),
-    ];
-    return Prisma.sql`SELECT ${PAGE_COLUMNS} FROM relations r ${endJoins(otherEnd, otherType)} WHERE ${where(conditions)} ORDER BY r.id LIMIT ${size}`;
-  });
+  const read = await resolveWithRead(
+    ctx,
+    [ref],
+    [anchorEnd],
+    'id',
+    ([anchorId]) => {
+      const conditions = [
+        Prisma.sql`${typedColumn} = ${anchorId}`,
+        ...anchorConditionsAt(anchorEnd, ref.type, anchorId, askedVersion(ref)),
+        ...endConditions(otherEnd, otherType, ctx.viewer, 'any'),
+        ...privacyAcrossNames(privateNames(), ctx.viewer),
+      ];
+      return Prisma.sql`SELECT ${PAGE_COLUMNS} FROM relations r ${endJoins(otherEnd, otherType)} WHERE ${where(conditions)} ORDER BY r.id LIMIT ${size}`;
+      // Only the relations come back: the anchor's version and its author are shown by nothing.
+    },
+    false,
+  );
   const relation = relationReader(read.columns);
   return read.rows.map(relation);
 }

@@ -5,7 +5,20 @@ import { Prisma } from '../generated/prisma/client.js';
 import type { Viewer } from '../domain/access.js';
 import type { ContentSelector, EntityType } from '../domain/entities.js';
 import { columnsOf, rowReader } from './row-columns.js';
-import { endConditions, endJoins, endsReader, PAGE_COLUMNS, relationReader, visibility, withEnds, type End, type RelationRow, type RowEnds } from './relation-sql.js';
+import {
+  endConditions,
+  endJoins,
+  endsReader,
+  PAGE_COLUMNS,
+  relationReader,
+  shownVersion,
+  versionJoins,
+  visibility,
+  withEnds,
+  type End,
+  type RelationRow,
+  type RowEnds,
+} from './relation-sql.js';
 
 const entityType = (type: EntityType) => Prisma.sql`${type}::"EntityType"`;
 const col = (end: End, name: string) => Prisma.raw(`r.${end}_${name}`);
@@ -59,28 +72,32 @@ export function parentConditions(end: End, type: EntityType, named: boolean): Pr
 export const parents = (ids: number[]) => Prisma.sql`unnest(${ids}::int[]) AS a(id)`;
 
 /** As withEnds, for an other end of any type: each row carries whichever of user, space or content it has. */
-export function withOtherEnds(pageIds: Prisma.Sql, otherEnd: End, otherType: OtherType): Prisma.Sql {
-  if (otherType) return withEnds(pageIds, otherEnd, otherType);
+export function withOtherEnds(pageIds: Prisma.Sql, otherEnd: End, otherType: OtherType, showsVersion: boolean): Prisma.Sql {
+  if (otherType) return withEnds(pageIds, otherEnd, otherType, showsVersion);
   const type = col(otherEnd, 'type');
   const id = col(otherEnd, 'id');
   const version = col(otherEnd, 'version');
   return Prisma.sql`SELECT ${PAGE_COLUMNS}, ${columnsOf('users', 'ou')}, ${columnsOf('content', 'oc')}, ${columnsOf('spaces', 'os')},
-      ${columnsOf('content_versions', 'ov')}, ${columnsOf('users', 'ovu')}, ${columnsOf('users', 'cu')}
+      ${columnsOf('content_versions', 'ov')}, ${showsVersion ? Prisma.sql`${columnsOf('users', 'ovu')},` : Prisma.empty} ${columnsOf('users', 'cu')}
     FROM (${pageIds}) p JOIN relations r ON r.id = p.id
     LEFT JOIN users ou ON ${type} = ${entityType('USER')} AND ou.id = ${id}
     LEFT JOIN content oc ON ${type} = ${entityType('CONTENT')} AND oc.id = ${id}
     LEFT JOIN spaces os ON os.id = CASE WHEN ${type} = ${entityType('SPACE')} THEN ${id} ELSE oc.space_id END
-    LEFT JOIN content_versions ov ON ov.content_id = oc.id AND ov.number = CASE WHEN ${version} > 0 THEN ${version} ELSE oc.version END
-    LEFT JOIN users ovu ON ovu.id = ov.by_id
+    ${versionJoins(version, showsVersion)}
     LEFT JOIN users cu ON cu.id = r.created_by_id
     ORDER BY r.id`;
 }
 
 /** As endsReader, for rows of withOtherEnds. */
-export function otherEndsReader(columns: string[], otherEnd: End, otherType: OtherType): (row: unknown[]) => { relation: RelationRow; ends: RowEnds } {
-  if (otherType) return endsReader(columns, otherEnd, otherType);
+export function otherEndsReader(
+  columns: string[],
+  otherEnd: End,
+  otherType: OtherType,
+  showsVersion: boolean,
+): (row: unknown[]) => { relation: RelationRow; ends: RowEnds } {
+  if (otherType) return endsReader(columns, otherEnd, otherType, showsVersion);
   const relation = relationReader(columns);
-  const users = ['cu', 'ou', 'ovu'].map((a) => rowReader(columns, 'users', a));
+  const users = (showsVersion ? ['cu', 'ou', 'ovu'] : ['cu', 'ou']).map((a) => rowReader(columns, 'users', a));
   const space = rowReader(columns, 'spaces', 'os');
   const content = rowReader(columns, 'content', 'oc');
   const version = rowReader(columns, 'content_versions', 'ov');
@@ -94,7 +111,7 @@ export function otherEndsReader(columns: string[], otherEnd: End, otherType: Oth
         users: users.map((read) => read(row)).filter((u) => u !== null),
         space: space(row),
         content: c,
-        version: c ? { key: `${c.id}:${r[pinnedField] || c.version}`, row: version(row) } : null,
+        version: c ? shownVersion(c, r[pinnedField], version(row), showsVersion) : null,
       },
     };
   };

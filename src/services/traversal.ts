@@ -27,6 +27,8 @@ export interface EntityRelationsQuery {
   otherType?: EntityType | null;
   otherStatus?: string | null;
   otherVersion?: number | null;
+  /** False when nothing shows a content end's latest version (withEnds); default true. */
+  showsVersion?: boolean;
 }
 
 /** A validated question: what the statement is built from, and the key of its loader. */
@@ -36,6 +38,7 @@ interface Prepared {
   name: string | null;
   otherType: OtherType;
   selector: ContentSelector;
+  showsVersion: boolean;
 }
 
 const ends = (direction: Direction): { anchor: End; other: End } =>
@@ -50,7 +53,7 @@ export function prepareEntityRelations(query: EntityRelationsQuery): Prepared {
     query.otherType && query.otherType !== 'CONTENT'
       ? { status: 'current' as const, version: 0 }
       : contentSelector(query.otherStatus, query.otherVersion, `${other}Status`);
-  return { direction: query.direction, anchorType: query.anchorType, name, otherType: query.otherType ?? null, selector };
+  return { direction: query.direction, anchorType: query.anchorType, name, otherType: query.otherType ?? null, selector, showsVersion: query.showsVersion ?? true };
 }
 
 function conditions(ctx: Ctx, q: Prepared): { joins: Prisma.Sql; where: Prisma.Sql[] } {
@@ -88,8 +91,8 @@ async function readPages(ctx: Ctx, q: Prepared, page: PageRequest, ids: number[]
   const pageIds = Prisma.sql`SELECT pg.id FROM ${parents(ids)} CROSS JOIN LATERAL (
       SELECT r.id FROM relations r ${joins} WHERE ${where(conds)} ORDER BY r.id ${Prisma.raw(desc ? 'DESC' : 'ASC')} LIMIT ${page.limit + 1}
     ) pg`;
-  const joined = await ctx.db.readRows(withOtherEnds(pageIds, other, q.otherType));
-  const read = otherEndsReader(joined.columns, other, q.otherType);
+  const joined = await ctx.db.readRows(withOtherEnds(pageIds, other, q.otherType, q.showsVersion));
+  const read = otherEndsReader(joined.columns, other, q.otherType, q.showsVersion);
   const byParent = new Map<number, RelationRow[]>(ids.map((id) => [id, []]));
   const anchorId = `${anchor}Id` as const;
   for (const row of joined.rows) {
@@ -138,7 +141,7 @@ export function loadRelationNames(ctx: Ctx, anchorType: EntityType, direction: D
 async function readNames(ctx: Ctx, anchorType: EntityType, direction: Direction | null, ids: number[]): Promise<RelationNameCount[][]> {
   const directions: Direction[] = direction ? [direction] : ['from', 'to'];
   const parts = directions.map((d) => {
-    const q: Prepared = { direction: d, anchorType, name: null, otherType: null, selector: { status: 'current', version: 0 } };
+    const q: Prepared = { direction: d, anchorType, name: null, otherType: null, selector: { status: 'current', version: 0 }, showsVersion: false };
     const { joins, where: conds } = conditions(ctx, q);
     const otherType = Prisma.raw(`r.${ends(d).other}_type`);
     return Prisma.sql`SELECT r.name, ${d}::text AS direction, ${otherType}::text AS "otherType", count(*)::int AS count, min(r.id) AS first

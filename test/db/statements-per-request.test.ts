@@ -112,6 +112,40 @@ describe('statements per request', () => {
     expect(await counted(() => t.request(one, { token: member.token }))).toEqual({ status: 200, statements: 2 });
   });
 
+  test('a Confluence list reads versions and their authors only for the content ends it expands', async () => {
+    /** The statements' texts, with the answer. */
+    const sent = async (path: string) => {
+      const texts: string[] = [];
+      t.db.statements.around = (text, run) => (texts.push(text), run());
+      try {
+        const response = await t.request(path, { token: member.token });
+        return { status: response.status, body: (await response.json()) as { results: Record<string, any>[] }, texts };
+      } finally {
+        t.db.statements.around = undefined;
+      }
+    };
+    const to = `/rest/api/relation/likes/to/content/${other}/from/user`;
+    // The likers and their creator: neither the anchor (not expanded) nor a user shows a version.
+    const likers = await sent(`${to}?expand=relationData,source`);
+    expect([likers.status, likers.texts.length]).toEqual([200, 2]);
+    expect(likers.texts.join('\n')).not.toContain('"ovu.');
+    expect(likers.body.results[0].source.accountId).toBe(member.user.accountId);
+    // The anchor expanded: its version and author come with the page, still one statement after the token.
+    const anchored = await sent(`${to}?expand=target`);
+    expect([anchored.status, anchored.texts.length]).toEqual([200, 2]);
+    expect(anchored.body.results[0].target.version).toMatchObject({ number: 1, by: { accountId: t.admin.user.accountId } });
+    // From the member to content, the targets expanded: the pinned version 1 of the edited page and the latest of the others.
+    const from = `/rest/api/relation/reviewed/from/user/${member.user.accountId}/to/content`;
+    const latest = await sent(`${from}?expand=target`);
+    expect([latest.status, latest.texts.length]).toEqual([200, 2]);
+    expect(latest.texts.join('\n')).toContain('"ovu.');
+    expect(latest.body.results.map((r) => [r.target.title, r.target.version.number])).toEqual([['Edited page, again', 2]]);
+    const pinned = await sent(`${from}?targetStatus=historical&targetVersion=1`);
+    expect([pinned.status, pinned.texts.length]).toEqual([200, 2]);
+    expect(pinned.body.results).toHaveLength(1);
+    expect(pinned.texts.join('\n')).not.toContain('"ovu.');
+  });
+
   test("an Umbraco list of a content's children: token, then the anchor with the list in one statement", async () => {
     await t.request('/umbraco/relation', { method: 'POST', token: member.token, json: { parentId: Number(page), childId: Number(other), relationTypeAlias: 'child' } });
     expect(await counted(() => t.request(`/umbraco/relation/parent/${page}`, { token: member.token }))).toEqual({ status: 200, statements: 2 });

@@ -2,7 +2,7 @@
 // and page size, with the ends carried along; permissions as in the flat lists.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../../src/context.js';
-import { createContent } from '../../src/services/content.js';
+import { createContent, updateContent } from '../../src/services/content.js';
 import { createRelation } from '../../src/services/relations.js';
 import { addSpaceMember, createSpace } from '../../src/services/spaces.js';
 import { createTestApp, type Account, type TestApp } from '../support/app.js';
@@ -214,4 +214,68 @@ describe('nested relation fields', () => {
       expect(body.errors?.[0]?.extensions?.field ?? body.errors?.[0]?.message, args).toContain(field);
     }
   });
+});
+
+// A content end's version and its author are read only when the query may show them (src/graphql/selection.ts);
+// a pinned end's version is read regardless, since its title and status are the version's.
+describe('versions are joined only for queries that may show them', () => {
+  let pinned: number;
+
+  beforeAll(async () => {
+    const admin = as(t.admin);
+    pinned = (await createContent({ ctx: admin, spaceKey: 'NEST', title: 'Pinned v1' })).id;
+    await updateContent({ ctx: admin, id: String(pinned), title: 'Pinned v2' });
+    const me = { type: 'USER' as const, key: 'current' };
+    await createRelation({ ctx: as(alice), name: 'pinwatch', source: me, target: { type: 'CONTENT', key: String(pinned), status: 'historical', version: 1 } });
+    await createRelation({ ctx: as(alice), name: 'pinwatch', source: me, target: { type: 'CONTENT', key: String(pages[1]) } });
+  });
+
+  /** The statements a query sends, as texts, besides its answer. */
+  async function texts(query: string): Promise<{ data: any; sent: string[] }> {
+    const sent: string[] = [];
+    t.db.statements.around = (text, run) => (sent.push(text), run());
+    try {
+      return { data: await ok(t, alice.token, query, {}), sent };
+    } finally {
+      t.db.statements.around = undefined;
+    }
+  }
+
+  const fields = (version: string) => `nodes { target { ... on Content { id title status ${version} } } }`;
+  // Two fields, two pages: the relation pinned to version 1, and the unpinned one.
+  const NESTED_PIN = (version: string, fragments = '') => `query { me {
+    pinned: relationsFrom(name: "pinwatch", targetStatus: "historical", targetVersion: 1) { ${fields(version)} }
+    latest: relationsFrom(name: "pinwatch") { ${fields(version)} } } } ${fragments}`;
+  const ROOT_PIN = (version: string, fragments = '') => `query {
+    pinned: relationsFrom(name: "pinwatch", source: {type: USER, key: "current"}, targetType: CONTENT, targetStatus: "historical", targetVersion: 1) { ${fields(version)} }
+    latest: relationsFrom(name: "pinwatch", source: {type: USER, key: "current"}, targetType: CONTENT) { ${fields(version)} } } ${fragments}`;
+  const targets = (data: any) => {
+    const at = data.me ?? data;
+    return [...at.pinned.nodes, ...at.latest.nodes].map((n: any) => n.target);
+  };
+
+  for (const [label, query] of [
+    ['nested', NESTED_PIN],
+    ['root', ROOT_PIN],
+  ] as const) {
+    it(`${label}: without \`version\` no version author is read, and a pinned end still shows its version's title`, async () => {
+      const { data, sent } = await texts(query(''));
+      expect(sent).toHaveLength(3); // the token, the two pages
+      expect(sent.join('\n')).not.toContain('"ovu.');
+      expect(targets(data)).toEqual([
+        { id: String(pinned), title: 'Pinned v1', status: 'current' },
+        { id: String(pages[1]), title: 'Nested page 1', status: 'current' },
+      ]);
+    });
+
+    it(`${label}: \`version\` under a named fragment is read with the page: the pinned one and the latest, with authors`, async () => {
+      const { data, sent } = await texts(query('...Shown', 'fragment Shown on Content { version { number by { displayName } } }'));
+      expect(sent).toHaveLength(3);
+      expect(sent.join('\n')).toContain('"ovu.');
+      expect(targets(data).map((n: any) => [n.title, n.version.number, n.version.by.displayName])).toEqual([
+        ['Pinned v1', 1, t.admin.user.displayName],
+        ['Nested page 1', 1, t.admin.user.displayName],
+      ]);
+    });
+  }
 });

@@ -14,6 +14,7 @@ import {
   type RelationRow,
 } from '../../services/relations.js';
 import { EntityRefInput, EntityTypeEnum, loadEnd, RelationEntity } from './entity-ref.js';
+import { showsVersion } from '../selection.js';
 import { resultOf } from './errors.js';
 import { UserRef } from './user.js';
 
@@ -110,9 +111,10 @@ builder.queryFields((t) => ({
       after: t.arg.string({ description: 'The endCursor of the previous page' }),
       orderBy: t.arg({ type: RelationOrder, description: 'CREATED_ASC (default) or CREATED_DESC' }),
     },
-    resolve: (_, a, ctx) =>
+    resolve: (_, a, ctx, info) =>
       relationConnection({
         ctx,
+        showsVersion: showsVersion(info),
         name: a.name,
         direction: 'from',
         order: a.orderBy ?? 'asc',
@@ -137,9 +139,10 @@ builder.queryFields((t) => ({
       after: t.arg.string({ description: 'The endCursor of the previous page' }),
       orderBy: t.arg({ type: RelationOrder, description: 'CREATED_ASC (default) or CREATED_DESC' }),
     },
-    resolve: (_, a, ctx) =>
+    resolve: (_, a, ctx, info) =>
       relationConnection({
         ctx,
+        showsVersion: showsVersion(info),
         name: a.name,
         direction: 'to',
         order: a.orderBy ?? 'asc',

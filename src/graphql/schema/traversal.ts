@@ -19,6 +19,7 @@ import { ContentRef } from './content.js';
 import { EntityTypeEnum } from './entity-ref.js';
 import type { Connection } from './connection.js';
 import { RelationConnection, RelationOrder } from './relation.js';
+import { showsVersion } from '../selection.js';
 import { SpaceRef } from './space.js';
 import { UserRef } from './user.js';
 
@@ -70,10 +71,18 @@ function relationFields<T>(ref: ObjectParam, anchorType: EntityType, idOf: (pare
         targetVersion: t.arg.int({ description: 'Content targets pinned to this version (with targetStatus historical)' }),
         ...paging(t),
       },
-      resolve: (parent, a, ctx) =>
+      resolve: (parent, a, ctx, info) =>
         nestedConnection(
           ctx,
-          { direction: 'from', anchorType, name: a.name, otherType: a.targetType, otherStatus: a.targetStatus, otherVersion: a.targetVersion },
+          {
+            direction: 'from',
+            anchorType,
+            name: a.name,
+            otherType: a.targetType,
+            otherStatus: a.targetStatus,
+            otherVersion: a.targetVersion,
+            showsVersion: showsVersion(info),
+          },
           a,
           idOf(parent as T),
         ),
@@ -88,10 +97,18 @@ function relationFields<T>(ref: ObjectParam, anchorType: EntityType, idOf: (pare
         sourceVersion: t.arg.int({ description: 'Content sources pinned to this version (with sourceStatus historical)' }),
         ...paging(t),
       },
-      resolve: (parent, a, ctx) =>
+      resolve: (parent, a, ctx, info) =>
         nestedConnection(
           ctx,
-          { direction: 'to', anchorType, name: a.name, otherType: a.sourceType, otherStatus: a.sourceStatus, otherVersion: a.sourceVersion },
+          {
+            direction: 'to',
+            anchorType,
+            name: a.name,
+            otherType: a.sourceType,
+            otherStatus: a.sourceStatus,
+            otherVersion: a.sourceVersion,
+            showsVersion: showsVersion(info),
+          },
           a,
           idOf(parent as T),
         ),

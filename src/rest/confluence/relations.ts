@@ -49,19 +49,23 @@ function list(direction: 'from' | 'to') {
     };
     const page = pageParams(c);
     const { after, offset, limit } = keysetParams(c, page);
+    const expand = relationExpand(new Set(query.expand));
+    const otherType = params[`${otherEnd}Type`];
     const result = await listRelations({
       ctx: c.var.ctx,
       name: params.relationName,
       direction,
       anchor,
-      otherType: params[`${otherEnd}Type`],
+      otherType,
       otherStatus: query[`${otherEnd}Status`],
       otherVersion: query[`${otherEnd}Version`],
       after,
       offset,
       limit,
+      // A content end shows its version only when expanded (serialize-relation.ts).
+      showsVersion: (expand[otherEnd] && otherType === 'CONTENT') || (expand[anchorEnd] && anchor.type === 'CONTENT'),
     });
-    const results = await relationsText(c.var.ctx, c.var.links, result.rows, relationExpand(new Set(query.expand)));
+    const results = await relationsText(c.var.ctx, c.var.links, result.rows, expand);
     const next = result.hasMore ? endCursor(result) : null;
     return jsonText(c, pageText(c, c.var.links, page, results, result.hasMore, next ?? undefined));
   };

@@ -74,15 +74,15 @@ export const parents = (ids: number[]) => Prisma.sql`unnest(${ids}::int[]) AS a(
 /** As withEnds, for an other end of any type: each row carries whichever of user, space or content it has. */
 export function withOtherEnds(pageIds: Prisma.Sql, otherEnd: End, otherType: OtherType, showsVersion: boolean): Prisma.Sql {
   if (otherType) return withEnds(pageIds, otherEnd, otherType, showsVersion);
-  const type = col(otherEnd, 'type');
-  const id = col(otherEnd, 'id');
   const version = col(otherEnd, 'version');
+  // Through the typed end columns (source_user_id …), NULL unless the end has that type: an end of another type
+  // costs no index lookup, where `type = 'USER' AND id = …` still looked the id up and then dropped the row.
   return Prisma.sql`SELECT ${PAGE_COLUMNS}, ${columnsOf('users', 'ou')}, ${columnsOf('content', 'oc')}, ${columnsOf('spaces', 'os')},
       ${columnsOf('content_versions', 'ov')}, ${showsVersion ? Prisma.sql`${columnsOf('users', 'ovu')},` : Prisma.empty} ${columnsOf('users', 'cu')}
     FROM (${pageIds}) p JOIN relations r ON r.id = p.id
-    LEFT JOIN users ou ON ${type} = ${entityType('USER')} AND ou.id = ${id}
-    LEFT JOIN content oc ON ${type} = ${entityType('CONTENT')} AND oc.id = ${id}
-    LEFT JOIN spaces os ON os.id = CASE WHEN ${type} = ${entityType('SPACE')} THEN ${id} ELSE oc.space_id END
+    LEFT JOIN users ou ON ou.id = ${col(otherEnd, 'user_id')}
+    LEFT JOIN content oc ON oc.id = ${col(otherEnd, 'content_id')}
+    LEFT JOIN spaces os ON os.id = COALESCE(${col(otherEnd, 'space_id')}, oc.space_id)
     ${versionJoins(version, showsVersion)}
     LEFT JOIN users cu ON cu.id = r.created_by_id
     ORDER BY r.id`;

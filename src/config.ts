@@ -79,12 +79,11 @@ const integer = (name: string, fallback: number, min: number, max: number) =>
       .default(fallback),
   );
 
+const TRUTHY = ['1', 'true', 'yes', 'on'];
+const FALSY = ['0', 'false', 'no', 'off'];
+
 const flag = (name: string, fallback: boolean) =>
-  unset(
-    z
-      .stringbool({ truthy: ['1', 'true', 'yes', 'on'], falsy: ['0', 'false', 'no', 'off'], error: (issue) => `${name} must be true or false, got "${issue.input}"` })
-      .default(fallback),
-  );
+  unset(z.stringbool({ truthy: TRUTHY, falsy: FALSY, error: (issue) => `${name} must be true or false, got "${issue.input}"` }).default(fallback));
 
 // Browsers send an origin serialized (lowercase, no default port, no path), so only that form can ever match.
 // zod's url() accepts any URL, so the exact-origin test stays ours.
@@ -150,8 +149,8 @@ const environment = z.object({
   PG_PREPARED_STATEMENTS: unset(z.string().default('true')).transform((raw, ctx): PreparedStatements => {
     const value = raw.trim().toLowerCase();
     if (value === 'pooled') return value;
-    if (['1', 'true', 'yes', 'on'].includes(value)) return true;
-    if (['0', 'false', 'no', 'off'].includes(value)) return false;
+    if (TRUTHY.includes(value)) return true;
+    if (FALSY.includes(value)) return false;
     ctx.addIssue({ code: 'custom', message: `PG_PREPARED_STATEMENTS must be true, false or pooled, got "${raw}"` });
     return z.NEVER;
   }),

@@ -156,8 +156,8 @@ export function relationReader(columns: string[]): (row: unknown[]) => RelationR
  * other end (user, space, or content with its space, shown version and that version's author) and the
  * relation's creator. Joined after LIMIT/OFFSET, so only the rows of the page pay for them; and the page
  * itself reads only indexed columns, so the rows an OFFSET skips cost an index entry each, not a heap row.
- * `showsVersion` false (a GraphQL selection without `version`): a content end's version only where the end pins
- * one, whose title and status it shows, and no version author.
+ * `showsVersion` false (nothing will show a version): a content end's version only where the end pins one,
+ * whose title and status it shows, and no version author.
  */
 export function withEnds(pageIds: Prisma.Sql, otherEnd: End, otherType: EntityType, showsVersion = true): Prisma.Sql {
   const id = col(otherEnd, 'id');

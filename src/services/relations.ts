@@ -153,7 +153,8 @@ export interface ListRelationsInput {
   limit: number;
   /**
    * False when nothing shows a content end's latest version, the anchor's or the listed ends' (a GraphQL
-   * selection without `version`): the page then leaves those versions and their authors out. Default true.
+   * selection without `version`, a Confluence list that expands no content end): the page then leaves those
+   * versions and their authors out. Default true.
    */
   showsVersion?: boolean;
 }
@@ -354,9 +355,8 @@ export async function listRelationsOfEntity({
         ...privacyAcrossNames(privateNames(), ctx.viewer),
       ];
       return Prisma.sql`SELECT ${PAGE_COLUMNS} FROM relations r ${endJoins(otherEnd, otherType)} WHERE ${where(conditions)} ORDER BY r.id LIMIT ${size}`;
-      // Only the relations come back: the anchor's version and its author are shown by nothing.
     },
-    false,
+    false, // only the relations come back: nothing shows the anchor's version or its author
   );
   const relation = relationReader(read.columns);
   return read.rows.map(relation);

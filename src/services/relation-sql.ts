@@ -116,13 +116,30 @@ export function upsertStatement(name: string, source: EndValues, target: EndValu
 
 // Page rows leave out the six typed end columns (source_user_id …): a CHECK constraint keeps them equal to
 // type + id, so the reader derives them. Fewer columns is less for pg to decode, 26 rows per page.
-const PAGE_FIELDS = ['id', 'name', 'sourceType', 'sourceId', 'sourceVersion', 'targetType', 'targetId', 'targetVersion', 'createdById', 'createdAt', 'comment'] as const;
+export const PAGE_FIELDS = [
+  'id',
+  'name',
+  'sourceType',
+  'sourceId',
+  'sourceVersion',
+  'targetType',
+  'targetId',
+  'targetVersion',
+  'createdById',
+  'createdAt',
+  'comment',
+] as const;
 export const PAGE_COLUMNS = Prisma.raw(PAGE_FIELDS.map((f) => (snake(f) === f ? `r.${f}` : `r.${snake(f)} AS "${f}"`)).join(', '));
 
 /** Reads the relation of a row holding PAGE_COLUMNS (a `withEnds` row, say), with its typed end columns derived from type and id. */
 export function relationReader(columns: string[]): (row: unknown[]) => RelationRow {
   const at = Object.fromEntries(PAGE_FIELDS.map((f) => [f, columns.indexOf(f)])) as Record<(typeof PAGE_FIELDS)[number], number>;
   if (Object.values(at).some((i) => i < 0)) throw new Error('missing relation columns in the page');
+  return relationReaderAt(at);
+}
+
+/** As relationReader, with each of PAGE_FIELDS at the given position of the row. */
+export function relationReaderAt(at: Record<(typeof PAGE_FIELDS)[number], number>): (row: unknown[]) => RelationRow {
   return (row) => {
     const sourceType = row[at.sourceType] as EntityType;
     const sourceId = row[at.sourceId] as number;

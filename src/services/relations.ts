@@ -9,6 +9,7 @@ import { governingSpace, pinnedVersion, resolveEntity, type ResolvedEntity } fro
 import { askedVersion, prefetchEntities, resolveWithRead } from './prefetch.js';
 import { viewerHas } from './space-access.js';
 import { isForeignKeyViolation, violatedForeignKey } from '../db/errors.js';
+import type { DistinctEnds } from './traversal-sql.js';
 import { listSize, pageOf, pageOffset, pageSize, type Order, type Page } from './paging.js';
 import {
   anchorConditions,
@@ -227,6 +228,14 @@ export function primeEnds(ctx: Ctx, ends: RowEnds): void {
   if (ends.space) ctx.loaders.spaces.prime(ends.space.id, ends.space);
   if (ends.content) ctx.loaders.contents.prime(ends.content.id, ends.content);
   if (ends.version) ctx.loaders.contentVersions.prime(ends.version.key, ends.version.row);
+}
+
+/** As primeEnds, for the ends a statement sent once each (traversal-sql.ts). */
+export function primeDistinctEnds(ctx: Ctx, ends: Omit<DistinctEnds, 'relations'>): void {
+  for (const user of ends.users) ctx.loaders.users.prime(user.id, user);
+  for (const space of ends.spaces) ctx.loaders.spaces.prime(space.id, space);
+  for (const content of ends.contents) ctx.loaders.contents.prime(content.id, content);
+  for (const { key, row } of ends.versions) ctx.loaders.contentVersions.prime(key, row);
 }
 
 /** How many relations `listRelations` would walk through in all: one statement, the anchor's lookup with the count. */

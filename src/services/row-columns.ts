@@ -12,6 +12,9 @@ const FIELDS = {
 } as const;
 
 export type Table = keyof typeof FIELDS;
+
+/** The table's model fields, in the model's order. */
+export const fieldsOf = (table: Table): readonly string[] => FIELDS[table];
 interface RowOf {
   users: User;
   spaces: Space;

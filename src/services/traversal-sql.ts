@@ -4,21 +4,10 @@
 import { Prisma } from '../generated/prisma/client.js';
 import type { Viewer } from '../domain/access.js';
 import type { ContentSelector, EntityType } from '../domain/entities.js';
-import { columnsOf, rowReader } from './row-columns.js';
-import {
-  endConditions,
-  endJoins,
-  endsReader,
-  PAGE_COLUMNS,
-  relationReader,
-  shownVersion,
-  versionJoins,
-  visibility,
-  withEnds,
-  type End,
-  type RelationRow,
-  type RowEnds,
-} from './relation-sql.js';
+import { fieldsOf } from './row-columns.js';
+import { packedLayout, packedReader } from './packed-rows.js';
+import type { Content, ContentVersion, Space, User } from '../generated/prisma/client.js';
+import { endConditions, endJoins, PAGE_FIELDS, relationReaderAt, visibility, type End, type RelationRow } from './relation-sql.js';
 
 const entityType = (type: EntityType) => Prisma.sql`${type}::"EntityType"`;
 const col = (end: End, name: string) => Prisma.raw(`r.${end}_${name}`);
@@ -71,48 +60,91 @@ export function parentConditions(end: End, type: EntityType, named: boolean): Pr
 /** `unnest` of the parents' ids as `a(id)`: one array parameter, so the statement text is the same for 1 or 200 parents. */
 export const parents = (ids: number[]) => Prisma.sql`unnest(${ids}::int[]) AS a(id)`;
 
-/** As withEnds, for an other end of any type: each row carries whichever of user, space or content it has. */
-export function withOtherEnds(pageIds: Prisma.Sql, otherEnd: End, otherType: OtherType, showsVersion: boolean): Prisma.Sql {
-  if (otherType) return withEnds(pageIds, otherEnd, otherType, showsVersion);
-  const version = col(otherEnd, 'version');
-  // Through the typed end columns (source_user_id …), NULL unless the end has that type: an end of another type
-  // costs no index lookup, where `type = 'USER' AND id = …` still looked the id up and then dropped the row.
-  return Prisma.sql`SELECT ${PAGE_COLUMNS}, ${columnsOf('users', 'ou')}, ${columnsOf('content', 'oc')}, ${columnsOf('spaces', 'os')},
-      ${columnsOf('content_versions', 'ov')}, ${showsVersion ? Prisma.sql`${columnsOf('users', 'ovu')},` : Prisma.empty} ${columnsOf('users', 'cu')}
-    FROM (${pageIds}) p JOIN relations r ON r.id = p.id
-    LEFT JOIN users ou ON ou.id = ${col(otherEnd, 'user_id')}
-    LEFT JOIN content oc ON oc.id = ${col(otherEnd, 'content_id')}
-    LEFT JOIN spaces os ON os.id = COALESCE(${col(otherEnd, 'space_id')}, oc.space_id)
-    ${versionJoins(version, showsVersion)}
-    LEFT JOIN users cu ON cu.id = r.created_by_id
-    ORDER BY r.id`;
+// The kinds of row withDistinctEnds sends, packed into shared columns.
+const ENDS = packedLayout([
+  { alias: 'r', table: 'relations', fields: PAGE_FIELDS },
+  { alias: 'u', table: 'users', fields: fieldsOf('users') },
+  { alias: 'c', table: 'content', fields: fieldsOf('content') },
+  { alias: 's', table: 'spaces', fields: fieldsOf('spaces') },
+  { alias: 'v', table: 'content_versions', fields: fieldsOf('content_versions') },
+]);
+const readRelation = relationReaderAt(ENDS.positions('r') as Parameters<typeof relationReaderAt>[0]);
+const readUser = packedReader<User>(ENDS, 'u');
+const readContent = packedReader<Content>(ENDS, 'c');
+const readSpace = packedReader<Space>(ENDS, 's');
+const readVersion = packedReader<ContentVersion>(ENDS, 'v');
+
+/**
+ * Wraps a traversal page (selecting only `r.id`) so that its rows come back with every end they show, each
+ * distinct end once: the relations (`k` 'r'), the users (creators, user ends, with `showsVersion` the versions'
+ * authors: 'u'), the content ends ('c'), their spaces and the space ends ('s') and the versions shown ('v').
+ * A nested page repeats its ends: the watches of a hundred users name those hundred creators and a few hundred
+ * spaces over and over, which joined to each row were about half of what pg decoded and the loaders were primed with.
+ * The relations come in no particular order: the reader orders them. A content end shows its pinned version,
+ * else (with `showsVersion`) its latest.
+ */
+export function withDistinctEnds(pageIds: Prisma.Sql, otherEnd: End, showsVersion: boolean): Prisma.Sql {
+  const other = (name: string) => Prisma.raw(`r.${otherEnd}_${name}`);
+  const shown = showsVersion ? Prisma.sql`CASE WHEN ${other('version')} > 0 THEN ${other('version')} ELSE c.version END` : Prisma.sql`NULLIF(${other('version')}, 0)`;
+  const authors = showsVersion ? Prisma.sql` UNION ALL SELECT v.by_id FROM versions v` : Prisma.empty;
+  return Prisma.sql`WITH page AS MATERIALIZED (SELECT r.* FROM (${pageIds}) p JOIN relations r ON r.id = p.id),
+    ends AS MATERIALIZED (SELECT c.* FROM content c WHERE c.id IN (SELECT ${other('content_id')} FROM page r)),
+    versions AS MATERIALIZED (SELECT v.* FROM content_versions v
+      WHERE (v.content_id, v.number) IN (SELECT c.id, ${shown} FROM page r JOIN ends c ON c.id = ${other('content_id')}))
+    SELECT ${ENDS.select('r')} FROM page r
+    UNION ALL SELECT ${ENDS.select('u')} FROM users u
+      WHERE u.id IN (SELECT r.created_by_id FROM page r UNION ALL SELECT ${other('user_id')} FROM page r${authors})
+    UNION ALL SELECT ${ENDS.select('c')} FROM ends c
+    UNION ALL SELECT ${ENDS.select('s')} FROM spaces s WHERE s.id IN (SELECT ${other('space_id')} FROM page r UNION ALL SELECT c.space_id FROM ends c)
+    UNION ALL SELECT ${ENDS.select('v')} FROM versions v`;
 }
 
-/** As endsReader, for rows of withOtherEnds. */
-export function otherEndsReader(
-  columns: string[],
-  otherEnd: End,
-  otherType: OtherType,
-  showsVersion: boolean,
-): (row: unknown[]) => { relation: RelationRow; ends: RowEnds } {
-  if (otherType) return endsReader(columns, otherEnd, otherType, showsVersion);
-  const relation = relationReader(columns);
-  const users = (showsVersion ? ['cu', 'ou', 'ovu'] : ['cu', 'ou']).map((a) => rowReader(columns, 'users', a));
-  const space = rowReader(columns, 'spaces', 'os');
-  const content = rowReader(columns, 'content', 'oc');
-  const version = rowReader(columns, 'content_versions', 'ov');
+/** What a `withDistinctEnds` statement read: its relations in ascending id order, each end once. */
+export interface DistinctEnds {
+  relations: RelationRow[];
+  users: User[];
+  spaces: Space[];
+  contents: Content[];
+  /** The versions the content ends show, under their loader keys; null where the shown version is gone. */
+  versions: { key: string; row: ContentVersion | null }[];
+}
+
+/** Reads the rows of withDistinctEnds (as arrays, with their column names). */
+export function readDistinctEnds(rows: unknown[][], otherEnd: End, showsVersion: boolean): DistinctEnds {
+  const read: DistinctEnds = { relations: [], users: [], spaces: [], contents: [], versions: [] };
+  const versions = new Map<string, ContentVersion>();
+  for (const row of rows) {
+    switch (row[0]) {
+      case 'r':
+        read.relations.push(readRelation(row));
+        break;
+      case 'u':
+        read.users.push(readUser(row));
+        break;
+      case 'c':
+        read.contents.push(readContent(row));
+        break;
+      case 's':
+        read.spaces.push(readSpace(row));
+        break;
+      case 'v': {
+        const v = readVersion(row);
+        versions.set(`${v.contentId}:${v.number}`, v);
+        break;
+      }
+    }
+  }
+  read.relations.sort((a, b) => a.id - b.id);
+  // Every version a row shows, found or not: a pinned version that is gone is primed as null, as withEnds does.
+  const latest = new Map(read.contents.map((c) => [c.id, c.version]));
+  const keys = new Set<string>();
+  const contentId = `${otherEnd}ContentId` as const;
   const pinnedField = `${otherEnd}Version` as const;
-  return (row) => {
-    const r = relation(row);
-    const c = content(row);
-    return {
-      relation: r,
-      ends: {
-        users: users.map((read) => read(row)).filter((u) => u !== null),
-        space: space(row),
-        content: c,
-        version: c ? shownVersion(c, r[pinnedField], version(row), showsVersion) : null,
-      },
-    };
-  };
+  for (const r of read.relations) {
+    const id = r[contentId];
+    const pinned = r[pinnedField];
+    if (id !== null && latest.has(id) && (pinned || showsVersion)) keys.add(`${id}:${pinned || latest.get(id)}`);
+  }
+  for (const key of keys) read.versions.push({ key, row: versions.get(key) ?? null });
+  return read;
 }

@@ -10,9 +10,9 @@ import { questionLoader } from '../loaders.js';
 import { contentSelector, type ContentSelector, type EntityType } from '../domain/entities.js';
 import { isPrivateName, privateNames, validateRelationName } from '../domain/relation-rules.js';
 import { pageOf, type Order, type Page } from './paging.js';
-import { primeEnds } from './relations.js';
+import { primeDistinctEnds } from './relations.js';
 import { privacyAcrossNames, privacyConditions, where, type End, type RelationRow } from './relation-sql.js';
-import { otherEndConditions, otherEndJoins, otherEndsReader, parentConditions, parents, withOtherEnds, type OtherType } from './traversal-sql.js';
+import { otherEndConditions, otherEndJoins, parentConditions, parents, readDistinctEnds, withDistinctEnds, type OtherType } from './traversal-sql.js';
 
 export type Direction = 'from' | 'to';
 
@@ -91,18 +91,15 @@ async function readPages(ctx: Ctx, q: Prepared, page: PageRequest, ids: number[]
   const pageIds = Prisma.sql`SELECT pg.id FROM ${parents(ids)} CROSS JOIN LATERAL (
       SELECT r.id FROM relations r ${joins} WHERE ${where(conds)} ORDER BY r.id ${Prisma.raw(desc ? 'DESC' : 'ASC')} LIMIT ${page.limit + 1}
     ) pg`;
-  const joined = await ctx.db.readRows(withOtherEnds(pageIds, other, q.otherType, q.showsVersion));
-  const read = otherEndsReader(joined.columns, other, q.otherType, q.showsVersion);
+  const joined = await ctx.db.readRows(withDistinctEnds(pageIds, other, q.showsVersion));
+  const read = readDistinctEnds(joined.rows, other, q.showsVersion);
+  primeDistinctEnds(ctx, read);
   const byParent = new Map<number, RelationRow[]>(ids.map((id) => [id, []]));
   const anchorId = `${anchor}Id` as const;
-  for (const row of joined.rows) {
-    const { relation, ends } = read(row);
-    primeEnds(ctx, ends);
-    byParent.get(relation[anchorId])?.push(relation);
-  }
+  for (const relation of read.relations) byParent.get(relation[anchorId])?.push(relation);
   return ids.map((id) => {
     const rows = byParent.get(id) ?? [];
-    // The statement orders by id ascending across parents; a descending page is that order reversed.
+    // The relations come in ascending id order; a descending page is that order reversed.
     if (desc) rows.reverse();
     return pageOf(rows, page.limit);
   });

@@ -205,9 +205,18 @@ export function withEnds(pageIds: Prisma.Sql, otherEnd: End, otherType: EntityTy
  * which an index lookup answers without reading the index.
  */
 export function versionJoins(version: Prisma.Sql, showsVersion: boolean): Prisma.Sql {
-  if (!showsVersion) return Prisma.sql`LEFT JOIN content_versions ov ON ov.content_id = oc.id AND ov.number = CASE WHEN ${version} > 0 THEN ${version} END`;
-  return Prisma.sql`LEFT JOIN content_versions ov ON ov.content_id = oc.id AND ov.number = CASE WHEN ${version} > 0 THEN ${version} ELSE oc.version END
+  const number = shownVersionNumber(version, Prisma.sql`oc.version`, showsVersion);
+  if (!showsVersion) return Prisma.sql`LEFT JOIN content_versions ov ON ov.content_id = oc.id AND ov.number = ${number}`;
+  return Prisma.sql`LEFT JOIN content_versions ov ON ov.content_id = oc.id AND ov.number = ${number}
     LEFT JOIN users ovu ON ovu.id = ov.by_id`;
+}
+
+/**
+ * The number of the version a content end shows, in SQL: the pinned one (`version` > 0), else with
+ * `showsVersion` the latest (`latest`), else NULL, which an index lookup answers without reading the index.
+ */
+export function shownVersionNumber(version: Prisma.Sql, latest: Prisma.Sql, showsVersion: boolean): Prisma.Sql {
+  return showsVersion ? Prisma.sql`CASE WHEN ${version} > 0 THEN ${version} ELSE ${latest} END` : Prisma.sql`CASE WHEN ${version} > 0 THEN ${version} END`;
 }
 
 /** What a `withEnds` row holds besides the relation; the version is null when its row is gone. */
@@ -224,7 +233,13 @@ export interface RowEnds {
  * latest version, left out without `showsVersion`): priming the key with null would say it does not exist.
  */
 export function shownVersion(content: Content, pinned: number, row: ContentVersion | null, showsVersion: boolean): RowEnds['version'] {
-  return pinned || showsVersion ? { key: `${content.id}:${pinned || content.version}`, row } : null;
+  const key = shownVersionKey(content, pinned, showsVersion);
+  return key === null ? null : { key, row };
+}
+
+/** The loader key of the version a content end shows (as shownVersionNumber), or null when it is not read. */
+export function shownVersionKey(content: Content, pinned: number, showsVersion: boolean): string | null {
+  return pinned || showsVersion ? `${content.id}:${pinned || content.version}` : null;
 }
 
 /** Reads `withEnds` rows (as arrays, with their column names): the relation and the rows joined to it. */

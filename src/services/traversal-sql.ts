@@ -7,7 +7,7 @@ import type { ContentSelector, EntityType } from '../domain/entities.js';
 import { fieldsOf } from './row-columns.js';
 import { packedLayout, packedReader } from './packed-rows.js';
 import type { Content, ContentVersion, Space, User } from '../generated/prisma/client.js';
-import { endConditions, endJoins, PAGE_FIELDS, relationReaderAt, visibility, type End, type RelationRow } from './relation-sql.js';
+import { endConditions, endJoins, PAGE_FIELDS, relationReaderAt, shownVersionKey, shownVersionNumber, visibility, type End, type RelationRow } from './relation-sql.js';
 
 const entityType = (type: EntityType) => Prisma.sql`${type}::"EntityType"`;
 const col = (end: End, name: string) => Prisma.raw(`r.${end}_${name}`);
@@ -85,7 +85,7 @@ const readVersion = packedReader<ContentVersion>(ENDS, 'v');
  */
 export function withDistinctEnds(pageIds: Prisma.Sql, otherEnd: End, showsVersion: boolean): Prisma.Sql {
   const other = (name: string) => Prisma.raw(`r.${otherEnd}_${name}`);
-  const shown = showsVersion ? Prisma.sql`CASE WHEN ${other('version')} > 0 THEN ${other('version')} ELSE c.version END` : Prisma.sql`NULLIF(${other('version')}, 0)`;
+  const shown = shownVersionNumber(other('version'), Prisma.sql`c.version`, showsVersion);
   const authors = showsVersion ? Prisma.sql` UNION ALL SELECT v.by_id FROM versions v` : Prisma.empty;
   return Prisma.sql`WITH page AS MATERIALIZED (SELECT r.* FROM (${pageIds}) p JOIN relations r ON r.id = p.id),
     ends AS MATERIALIZED (SELECT c.* FROM content c WHERE c.id IN (SELECT ${other('content_id')} FROM page r)),
@@ -109,42 +109,28 @@ export interface DistinctEnds {
   versions: { key: string; row: ContentVersion | null }[];
 }
 
-/** Reads the rows of withDistinctEnds (as arrays, with their column names). */
+/** Reads the rows of withDistinctEnds (as arrays). */
 export function readDistinctEnds(rows: unknown[][], otherEnd: End, showsVersion: boolean): DistinctEnds {
-  const read: DistinctEnds = { relations: [], users: [], spaces: [], contents: [], versions: [] };
-  const versions = new Map<string, ContentVersion>();
-  for (const row of rows) {
-    switch (row[0]) {
-      case 'r':
-        read.relations.push(readRelation(row));
-        break;
-      case 'u':
-        read.users.push(readUser(row));
-        break;
-      case 'c':
-        read.contents.push(readContent(row));
-        break;
-      case 's':
-        read.spaces.push(readSpace(row));
-        break;
-      case 'v': {
-        const v = readVersion(row);
-        versions.set(`${v.contentId}:${v.number}`, v);
-        break;
-      }
-    }
-  }
-  read.relations.sort((a, b) => a.id - b.id);
-  // Every version a row shows, found or not: a pinned version that is gone is primed as null, as withEnds does.
-  const latest = new Map(read.contents.map((c) => [c.id, c.version]));
+  const of = (kind: string) => rows.filter((row) => row[0] === kind);
+  const contents = of('c').map(readContent);
+  const found = new Map<string, ContentVersion>();
+  for (const v of of('v').map(readVersion)) found.set(`${v.contentId}:${v.number}`, v);
+  const relations = of('r')
+    .map(readRelation)
+    .sort((a, b) => a.id - b.id);
+  // Every version a relation shows, found or not: a pinned version that is gone is primed as null, as withEnds does.
+  const byId = new Map(contents.map((c) => [c.id, c]));
   const keys = new Set<string>();
-  const contentId = `${otherEnd}ContentId` as const;
-  const pinnedField = `${otherEnd}Version` as const;
-  for (const r of read.relations) {
-    const id = r[contentId];
-    const pinned = r[pinnedField];
-    if (id !== null && latest.has(id) && (pinned || showsVersion)) keys.add(`${id}:${pinned || latest.get(id)}`);
+  for (const r of relations) {
+    const content = byId.get(r[`${otherEnd}ContentId`] ?? -1);
+    const key = content && shownVersionKey(content, r[`${otherEnd}Version`], showsVersion);
+    if (key) keys.add(key);
   }
-  for (const key of keys) read.versions.push({ key, row: versions.get(key) ?? null });
-  return read;
+  return {
+    relations,
+    users: of('u').map(readUser),
+    spaces: of('s').map(readSpace),
+    contents,
+    versions: [...keys].map((key) => ({ key, row: found.get(key) ?? null })),
+  };
 }

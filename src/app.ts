@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
+import { refusal } from './graphql/caller.js';
 import { createGraphQL } from './graphql/yoga.js';
 import { limitBodies } from './http/body-limit.js';
 import { crossOrigin } from './http/cors.js';
@@ -55,7 +56,12 @@ export function createApp({ config, db, tracing }: AppDeps): Hono {
   const yoga = createGraphQL(config, db);
   // Every method: yoga itself answers the unsupported ones with a 405 in the GraphQL format.
   app.all('/graphql', async (c) => {
-    const res = await yoga.fetch(c.req.raw, { observed: observedOf(c) });
+    const observed = observedOf(c);
+    const res = await yoga.fetch(c.req.raw, { observed });
+    // Nothing is answered before the caller is confirmed (src/services/callers.ts); a refusal replaces the answer.
+    const refused = await refusal(observed?.ctx);
+    // (A refused subscription never started: src/graphql/caller.ts stops it, so its stream holds nothing.)
+    if (refused) return refused;
     // A JSON answer is one complete string inside yoga's Response; handed over as a string, the Node adapter
     // writes it in one go instead of reading it back through a ReadableStream chunk by chunk (~4 % of CPU).
     if (!res.body || !/json/.test(res.headers.get('content-type') ?? '')) return res;

@@ -3,6 +3,7 @@ import type { Database } from './db/database.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 import type { Viewer } from './domain/access.js';
 import { createLoaders, type Loaders } from './loaders.js';
+import type { CallerCheck } from './services/callers.js';
 
 /** Everything a service needs for one request: the authenticated viewer, its loaders, the database. */
 export interface Ctx {
@@ -11,6 +12,8 @@ export interface Ctx {
   prisma: PrismaClient;
   viewer: Viewer;
   loaders: Loaders;
+  /** Set while the caller is taken on trust, until a read or the token's statement confirms it (src/services/callers.ts). */
+  caller?: CallerCheck;
 }
 
 export function createContext(config: Config, db: Database, viewer: Viewer): Ctx {

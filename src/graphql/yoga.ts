@@ -5,6 +5,7 @@ import type { Database } from '../db/database.js';
 import { describeError, isExpected, loggerFor, type Logger } from '../observability/log.js';
 import { type ObservedContext, observeOperations } from '../observability/operations.js';
 import { contextFor } from '../services/authentication.js';
+import { confirmedCaller } from './caller.js';
 import { maskError } from './errors.js';
 import { graphiqlOptions, renderGraphiQL } from './graphiql.js';
 import { costLimit } from './cost.js';
@@ -44,6 +45,7 @@ export function createGraphQL(config: Config, db: Database): YogaServerInstance<
       costLimit(config.maxQueryCost),
       compiledExecution(),
       observeOperations,
+      confirmedCaller,
     ],
     batching: { limit: LIMITS.batch },
     // BODY_LIMIT is enforced once, for every face, before the route (src/http/body-limit.ts). Yoga's own limit
@@ -57,6 +59,11 @@ export function createGraphQL(config: Config, db: Database): YogaServerInstance<
     renderGraphiQL,
     logging: yogaLogger(loggerFor(config)),
     // Authentication failures surface through maskError as a top-level UNAUTHENTICATED (HTTP 401).
-    context: ({ request }) => contextFor(config, db, request.headers),
+    // A known caller is taken on trust until its first read or the route's refusal check (src/graphql/caller.ts).
+    context: async ({ request, observed }) => {
+      const ctx = await contextFor(config, db, request.headers, { provisional: true });
+      if (observed) observed.ctx = ctx;
+      return ctx;
+    },
   });
 }

@@ -5,7 +5,8 @@ import { RateLimitedError } from '../domain/errors.js';
 import { RateLimiter } from '../http/rate-limit.js';
 import { SharedRateLimiter } from '../http/shared-rate-limit.js';
 import { loggerFor } from '../observability/log.js';
-import { authenticateRequest, readCredentials } from './tokens.js';
+import { CallerCheck, knownCallersOf } from './callers.js';
+import { type Authenticated, authenticateRequest, hashOf, identityMatches, readCredentials } from './tokens.js';
 
 type Limiter = RateLimiter | SharedRateLimiter;
 
@@ -33,10 +34,33 @@ export function rateLimitShared(config: Config, db: Database): boolean | undefin
   return limiter instanceof SharedRateLimiter ? limiter.shared : undefined;
 }
 
+/** A REST method that only reads: its caller may be taken on trust until it answers (ContextOptions). */
+export const reads = (method: string): boolean => method === 'GET' || method === 'HEAD';
+
+export interface ContextOptions {
+  /**
+   * The request only reads and confirms its caller before it answers (confirmCaller): a caller this process has
+   * seen may be taken on trust until then, and its check rides on the first read (src/services/callers.ts).
+   */
+  provisional?: boolean;
+}
+
 /** Authenticates a request from its headers, applies the per-token rate limit and builds its context;
  *  throws UnauthenticatedError or RateLimitedError. */
-export async function contextFor(config: Config, db: Database, headers: Headers): Promise<Ctx> {
-  const { viewer, user } = await authenticateRequest(db, readCredentials(headers));
+export async function contextFor(config: Config, db: Database, headers: Headers, { provisional = false }: ContextOptions = {}): Promise<Ctx> {
+  const credentials = readCredentials(headers);
+  const hash = hashOf(credentials);
+  const callers = knownCallersOf(db);
+  // With read replicas the token's own statement also tells where the caller's reads may go: never on trust.
+  const expected = provisional && !db.caller ? callers.get(hash) : undefined;
+  const trusted = expected && credentials && identityMatches(expected.user, credentials.identity) ? expected : undefined;
+  let authenticated: Authenticated;
+  if (trusted) authenticated = trusted;
+  else {
+    authenticated = await authenticateRequest(db, credentials, hash);
+    callers.remember(hash, authenticated);
+  }
+  const { viewer, user } = authenticated;
   const limiter = limiterFor(config, db);
   // The in-process limiter answers synchronously: no await, and no promise, on the common path.
   const taken = limiter?.take(viewer.tokenId) ?? 0;
@@ -44,5 +68,8 @@ export async function contextFor(config: Config, db: Database, headers: Headers)
   if (wait > 0) throw new RateLimitedError(wait);
   const ctx = createContext(config, db, viewer);
   ctx.loaders.users.prime(user.id, user);
+  if (trusted && credentials) {
+    ctx.caller = new CallerCheck(db, credentials, hash, trusted, (fresh) => ctx.loaders.users.clear(fresh.user.id).prime(fresh.user.id, fresh.user));
+  }
   return ctx;
 }

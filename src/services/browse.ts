@@ -7,12 +7,13 @@ import { pageOf, type KeysetPage, type Page } from './paging.js';
 import { where } from './relation-sql.js';
 import { columnsOf, rowOf } from './row-columns.js';
 import { spaceViewable } from './space-access.js';
+import { readAs } from './callers.js';
 
 /** One page of the spaces the viewer may view, in id order; the rows go to the request's loaders. */
 export async function browseSpaces(ctx: Ctx, { limit, after }: KeysetPage): Promise<Page<Space>> {
   if (limit === 0) return { rows: [], hasMore: false };
   const conditions = [Prisma.sql`s.id > ${after ?? 0}`, ...spaceViewable('s', ctx.viewer)];
-  const rows = await ctx.db.read(Prisma.sql`SELECT ${columnsOf('spaces', 's')} FROM spaces s WHERE ${where(conditions)} ORDER BY s.id LIMIT ${limit + 1}`);
+  const rows = await readAs(ctx, Prisma.sql`SELECT ${columnsOf('spaces', 's')} FROM spaces s WHERE ${where(conditions)} ORDER BY s.id LIMIT ${limit + 1}`);
   const spaces = rows.map((row) => rowOf(row, 'spaces', 's') as Space);
   for (const space of spaces) ctx.loaders.spaces.prime(space.id, space);
   return pageOf(spaces, limit);
@@ -22,7 +23,7 @@ export async function browseSpaces(ctx: Ctx, { limit, after }: KeysetPage): Prom
 export async function countSpaces(ctx: Ctx): Promise<number> {
   const conditions = spaceViewable('s', ctx.viewer);
   const filter = conditions.length ? Prisma.sql`WHERE ${where(conditions)}` : Prisma.empty;
-  const [{ count }] = await ctx.db.read<{ count: number }>(Prisma.sql`SELECT count(*)::int AS count FROM spaces s ${filter}`);
+  const [{ count }] = await readAs<{ count: number }>(ctx, Prisma.sql`SELECT count(*)::int AS count FROM spaces s ${filter}`);
   return count;
 }
 
@@ -71,7 +72,7 @@ export function usersCountStatement(search: string | null): Prisma.Sql {
 export async function browseUsers(ctx: Ctx, query: string | null | undefined, page: KeysetPage): Promise<Page<User>> {
   const search = searchOf(query);
   if (page.limit === 0 || (search !== null && unmatchable(search))) return { rows: [], hasMore: false };
-  const rows = await ctx.db.read(usersPageStatement(search, page));
+  const rows = await readAs(ctx, usersPageStatement(search, page));
   const users = rows.map((row) => rowOf(row, 'users', 'u') as User);
   for (const user of users) ctx.loaders.users.prime(user.id, user);
   return pageOf(users, page.limit);
@@ -81,6 +82,6 @@ export async function browseUsers(ctx: Ctx, query: string | null | undefined, pa
 export async function countUsers(ctx: Ctx, query: string | null | undefined): Promise<number> {
   const search = searchOf(query);
   if (search !== null && unmatchable(search)) return 0;
-  const [{ count }] = await ctx.db.read<{ count: number }>(usersCountStatement(search));
+  const [{ count }] = await readAs<{ count: number }>(ctx, usersCountStatement(search));
   return count;
 }

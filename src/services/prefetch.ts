@@ -11,6 +11,7 @@ import type { Level } from '../domain/access.js';
 import { contentSelector, impossibleKey, parseContentId, USER_KEY_FIELDS, type EntityRef } from '../domain/entities.js';
 import { resolveEntity, type ResolvedEntity } from './resolve.js';
 import { columnsOf, columnsOfWhen, rowOf, snake, type Table } from './row-columns.js';
+import { readAs, readRowsAs } from './callers.js';
 
 const KEY_COLUMNS = USER_KEY_FIELDS.map((field) => Prisma.raw(snake(field)));
 
@@ -168,7 +169,7 @@ const columnsOfParts = (parts: Part[], when?: string) => Prisma.join(parts.flatM
 export async function prefetchEntities(ctx: Ctx, refs: EntityRef[]): Promise<void> {
   const { parts } = lookup(ctx, refs, false);
   if (parts.length === 0) return;
-  const [row] = await ctx.db.read(Prisma.sql`SELECT ${columnsOfParts(parts)} FROM (SELECT 1) AS one ${joinsOf(parts)}`);
+  const [row] = await readAs(ctx, Prisma.sql`SELECT ${columnsOfParts(parts)} FROM (SELECT 1) AS one ${joinsOf(parts)}`);
   for (const part of parts) part.prime(row);
 }
 
@@ -206,13 +207,14 @@ export async function resolveWithRead(
   const { parts, ids } = lookup(ctx, refs, shown);
   if (parts.length === 0) {
     const entities = await resolveInOrder(ctx, refs, fields);
-    const { columns, rows } = await ctx.db.readRows(build(entities.map((e) => Prisma.sql`${e.id}::int`)));
+    const { columns, rows } = await readRowsAs(ctx, build(entities.map((e) => Prisma.sql`${e.id}::int`)));
     return { entities, columns, rows };
   }
   // The looked-up columns only on the first row (the others would repeat them for the driver to decode again);
   // the lateral join keeps that row even when the read is empty.
   const order = `l."${key}"`;
-  const { columns, rows } = await ctx.db.readRows(
+  const { columns, rows } = await readRowsAs(
+    ctx,
     Prisma.sql`SELECT ${columnsOfParts(parts, `row_number() OVER (ORDER BY ${order}) = 1`)}, l.*
       FROM (SELECT 1) AS one ${joinsOf(parts)} LEFT JOIN LATERAL (${build(ids)}) l ON true
       ORDER BY ${Prisma.raw(order)}`,

@@ -30,6 +30,7 @@ import {
   type RelationRow,
   type RowEnds,
 } from './relation-sql.js';
+import { readAs, readRowsAs } from './callers.js';
 
 export type { RelationRow } from './relation-sql.js';
 
@@ -273,7 +274,8 @@ export async function listRelationsByName({
     ...endConditions('target', targetType, ctx.viewer, 'any'),
     ...privacyConditions(isPrivateName(name), ctx.viewer),
   ];
-  const { columns, rows } = await ctx.db.readRows(
+  const { columns, rows } = await readRowsAs(
+    ctx,
     Prisma.sql`SELECT ${PAGE_COLUMNS} FROM relations r ${endJoins('source', sourceType)} ${endJoins('target', targetType)}
       WHERE ${where(conditions)} ORDER BY r.id LIMIT ${listSize(limit)}`,
   );
@@ -300,7 +302,7 @@ async function mayView(ctx: Ctx, row: RelationRow): Promise<boolean> {
  */
 export async function findRelationById({ ctx, id }: { ctx: Ctx; id: number }): Promise<RelationRow | null> {
   if (!Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) return null;
-  const { columns, rows } = await ctx.db.readRows(relationById(id, ctx.viewer.id));
+  const { columns, rows } = await readRowsAs(ctx, relationById(id, ctx.viewer.id));
   if (rows.length === 0) return null;
   const { relation, ends } = readRelationById(columns, rows[0]);
   for (const user of ends.users) ctx.loaders.users.prime(user.id, user);
@@ -399,7 +401,8 @@ export async function listRelationNames({
     ...privacyAcrossNames(privateNames(), ctx.viewer),
   ];
   if (name !== undefined) conditions.push(Prisma.sql`r.name = ${validateRelationName(name)}`);
-  return ctx.db.read<RelationNameSummary>(
+  return readAs<RelationNameSummary>(
+    ctx,
     Prisma.sql`SELECT r.name, count(*)::int AS count, min(r.created_at) AS "firstCreatedAt", max(r.created_at) AS "lastCreatedAt"
       FROM relations r ${endJoins('source', sourceType)} ${endJoins('target', targetType)}
       WHERE ${where(conditions)} GROUP BY r.name ORDER BY min(r.id) LIMIT 10000`,

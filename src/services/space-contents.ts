@@ -9,6 +9,7 @@ import { pageOf, type KeysetPage, type Page } from './paging.js';
 import { where } from './relation-sql.js';
 import { rowReader, columnsOf } from './row-columns.js';
 import { spaceViewable } from './space-access.js';
+import { readAs, readRowsAs } from './callers.js';
 
 /** Which content a space lists: one type or every type, one status or (`any`) every status. */
 export interface ContentFilter {
@@ -46,7 +47,8 @@ async function readPages(ctx: Ctx, spaceIds: readonly number[], filter: ContentF
   if (limit > 0) {
     const conditions = [Prisma.sql`c.space_id = a.id`, Prisma.sql`c.id > ${after ?? 0}`, ...filterConditions(filter)];
     // Each row brings its latest version too, so showing `version` costs nothing more.
-    const { columns, rows } = await ctx.db.readRows(
+    const { columns, rows } = await readRowsAs(
+      ctx,
       Prisma.sql`SELECT a.id AS parent, ${columnsOf('content', 'c')}, ${columnsOf('content_versions', 'v')}
         FROM ${viewableParents(ctx, spaceIds)}
         CROSS JOIN LATERAL (SELECT c.* FROM content c WHERE ${where(conditions)} ORDER BY c.id LIMIT ${limit + 1}) c
@@ -68,7 +70,8 @@ async function readPages(ctx: Ctx, spaceIds: readonly number[], filter: ContentF
 
 async function readCounts(ctx: Ctx, spaceIds: readonly number[], filter: ContentFilter): Promise<number[]> {
   const conditions = [Prisma.sql`c.space_id = a.id`, ...filterConditions(filter)];
-  const rows = await ctx.db.read<{ parent: number; count: number }>(
+  const rows = await readAs<{ parent: number; count: number }>(
+    ctx,
     Prisma.sql`SELECT a.id AS parent, (SELECT count(*)::int FROM content c WHERE ${where(conditions)}) AS count FROM ${viewableParents(ctx, spaceIds)}`,
   );
   const counts = new Map(rows.map((row) => [row.parent, row.count]));

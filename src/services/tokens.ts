@@ -66,24 +66,48 @@ export function readCredentials(headers: Headers): Credentials | null {
   return apiKey ? { token: apiKey } : null;
 }
 
-/** The viewer (and user row) the credentials belong to, through the prepared hot read path; every failure is the same 'unauthenticated'. */
-export async function authenticateRequest(db: Database, credentials: Credentials | null): Promise<{ viewer: Viewer; user: User }> {
+/** The hash the credentials' token is stored under; every malformed token is the same 'unauthenticated'. */
+export function hashOf(credentials: Credentials | null): string {
   if (!credentials) throw new UnauthenticatedError();
-  const { token, identity } = credentials;
+  const { token } = credentials;
   if (!token.startsWith(PREFIX) || token.length > 200) throw new UnauthenticatedError('Invalid API token');
-  const hash = hashToken(token);
+  return hashToken(token);
+}
+
+/** Basic auth names the token's user too, by e-mail or username. */
+export function identityMatches(user: User, identity: string | undefined): boolean {
+  if (identity === undefined) return true;
+  const who = identity.toLowerCase();
+  return who === user.email || who === user.username.toLowerCase();
+}
+
+// The token's id and a digest of its user's row: the same stamp means the same token of an unchanged user.
+const STAMP = Prisma.raw(`t.id::text || ':' || md5(u::text)`);
+
+/** The stamp of the token stored under `hash`, as a scalar subquery (PostgreSQL runs it once per statement); NULL once revoked. */
+export function stampOf(hash: string): Prisma.Sql {
+  return Prisma.sql`(SELECT ${STAMP} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ${hash})`;
+}
+
+export interface Authenticated {
+  viewer: Viewer;
+  user: User;
+  /** See stampOf. */
+  stamp: string;
+}
+
+/** The viewer (and user row) the credentials belong to, through the prepared hot read path; every failure is the same 'unauthenticated'. */
+export async function authenticateRequest(db: Database, credentials: Credentials | null, hash = hashOf(credentials)): Promise<Authenticated> {
   // One statement: the token and its user, joined. Always on the primary: a revoked token fails on the next
   // request, and the WAL position of the caller's last write is current (src/db/replicas.ts).
   const [row] = await db.read(
-    Prisma.sql`SELECT t.id AS "tokenId", t.hash, t.write_lsn::text AS "writeLsn", ${columnsOf('users', 'u')} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ${hash}`,
+    Prisma.sql`SELECT t.id AS "tokenId", t.hash, t.write_lsn::text AS "writeLsn", ${STAMP} AS stamp, ${columnsOf('users', 'u')}
+      FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ${hash}`,
     { primary: true },
   );
   const user = row && rowOf(row, 'users', 'u');
   if (!user || !timingSafeEqual(Buffer.from(String(row.hash)), Buffer.from(hash))) throw new UnauthenticatedError('Invalid API token');
-  if (identity !== undefined) {
-    const who = identity.toLowerCase();
-    if (who !== user.email && who !== user.username.toLowerCase()) throw new UnauthenticatedError('Invalid API token');
-  }
+  if (!identityMatches(user, credentials?.identity)) throw new UnauthenticatedError('Invalid API token');
   db.caller?.(Number(row.tokenId), row.writeLsn as string | null);
-  return { viewer: { id: user.id, siteAdmin: user.siteAdmin, tokenId: Number(row.tokenId) }, user };
+  return { viewer: { id: user.id, siteAdmin: user.siteAdmin, tokenId: Number(row.tokenId) }, user, stamp: String(row.stamp) };
 }

@@ -13,6 +13,7 @@ import { pageOf, type Order, type Page } from './paging.js';
 import { primeDistinctEnds } from './relations.js';
 import { privacyAcrossNames, privacyConditions, where, type End, type RelationRow } from './relation-sql.js';
 import { otherEndConditions, otherEndJoins, parentConditions, parents, readDistinctEnds, withDistinctEnds, type OtherType } from './traversal-sql.js';
+import { readAs, readRowsAs } from './callers.js';
 
 export type Direction = 'from' | 'to';
 
@@ -91,7 +92,7 @@ async function readPages(ctx: Ctx, q: Prepared, page: PageRequest, ids: number[]
   const pageIds = Prisma.sql`SELECT pg.id FROM ${parents(ids)} CROSS JOIN LATERAL (
       SELECT r.id FROM relations r ${joins} WHERE ${where(conds)} ORDER BY r.id ${Prisma.raw(desc ? 'DESC' : 'ASC')} LIMIT ${page.limit + 1}
     ) pg`;
-  const joined = await ctx.db.readRows(withDistinctEnds(pageIds, other, q.showsVersion));
+  const joined = await readRowsAs(ctx, withDistinctEnds(pageIds, other, q.showsVersion));
   const read = readDistinctEnds(joined.rows, other, q.showsVersion);
   primeDistinctEnds(ctx, read);
   const byParent = new Map<number, RelationRow[]>(ids.map((id) => [id, []]));
@@ -112,7 +113,8 @@ export function countEntityRelations(ctx: Ctx, query: Prepared, parentId: number
 
 async function readCounts(ctx: Ctx, q: Prepared, ids: number[]): Promise<number[]> {
   const { joins, where: conds } = conditions(ctx, q);
-  const rows = await ctx.db.read<{ id: number; count: number }>(
+  const rows = await readAs<{ id: number; count: number }>(
+    ctx,
     Prisma.sql`SELECT a.id, (SELECT count(*)::int FROM relations r ${joins} WHERE ${where(conds)}) AS count FROM ${parents(ids)}`,
   );
   const counts = new Map(rows.map((row) => [row.id, row.count]));
@@ -144,7 +146,8 @@ async function readNames(ctx: Ctx, anchorType: EntityType, direction: Direction 
     return Prisma.sql`SELECT r.name, ${d}::text AS direction, ${otherType}::text AS "otherType", count(*)::int AS count, min(r.id) AS first
       FROM relations r ${joins} WHERE ${where(conds)} GROUP BY r.name, ${otherType}`;
   });
-  const rows = await ctx.db.read<RelationNameCount & { id: number }>(
+  const rows = await readAs<RelationNameCount & { id: number }>(
+    ctx,
     Prisma.sql`SELECT a.id, n.name, n.direction, n."otherType", n.count FROM ${parents(ids)}
       CROSS JOIN LATERAL (${Prisma.join(parts, ' UNION ALL ')}) n ORDER BY a.id, n.first, n.direction`,
   );

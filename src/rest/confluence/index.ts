@@ -4,7 +4,8 @@ import type { Config } from '../../config.js';
 import type { Database } from '../../db/database.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { confluenceXsrfCheck } from '../../http/csrf.js';
-import { contextFor } from '../../services/authentication.js';
+import { contextFor, reads } from '../../services/authentication.js';
+import { confirmCaller } from '../../services/callers.js';
 import { registerContent } from './content.js';
 import { renderDocs } from './docs.js';
 import type { Api, ConfluenceEnv } from './env.js';
@@ -35,9 +36,12 @@ function confluenceApi(config: Config, db: Database, context: string): Api {
   );
   api.use('*', async (c, next) => {
     c.set('links', links);
-    c.set('ctx', await contextFor(config, db, c.req.raw.headers));
+    const ctx = await contextFor(config, db, c.req.raw.headers, { provisional: reads(c.req.method) });
+    c.set('ctx', ctx);
     assertNoNul(c);
     await next();
+    // Nothing is answered before the caller is confirmed (src/services/callers.ts); a refusal replaces the answer.
+    await confirmCaller(ctx);
   });
 
   registerRelations(api);

@@ -2,11 +2,13 @@
 // it: that read carries the token's check as one more column (stampOf, a scalar subquery PostgreSQL runs once
 // per statement), so a read request costs its page statement alone instead of the token's statement and then
 // the page's. Revocation stays effective on the next request, because nothing is answered or written on trust:
-// - every face confirms the caller before it answers (the REST faces after their handler, GraphQL after
-//   execution); a request whose reads carried no check (an empty page, a read through the ORM) is confirmed
-//   there by the token's own statement, as it would have been without a known caller;
+// - every face confirms the caller before it answers (the REST faces after their handler, the GraphQL route
+//   once yoga is done: src/graphql/caller.ts); a request whose reads carried no check (an empty page, a read
+//   through the ORM) is confirmed there by the token's own statement, as it would have been without a known
+//   caller;
 // - a request that may write (a REST write, a GraphQL mutation or subscription) is confirmed before it runs;
-// - site admins are never taken on trust, so a demotion never answers one more request with admin rights.
+// - site admins are never taken on trust, so a demotion never answers one more request with admin rights;
+// - with read replicas (DATABASE_READ_URL) no caller is, since the token's row also routes the caller's reads.
 // A stamp that changed (the user's row was edited) is confirmed by the token's own statement at once; the
 // request then goes on as the non-admin it started as, and the next one sees the new row.
 import type { Ctx } from '../context.js';

@@ -5,7 +5,7 @@ import { RateLimitedError } from '../domain/errors.js';
 import { RateLimiter } from '../http/rate-limit.js';
 import { SharedRateLimiter } from '../http/shared-rate-limit.js';
 import { loggerFor } from '../observability/log.js';
-import { CallerCheck, knownCallersOf } from './callers.js';
+import { CallerCheck, confirmCaller, knownCallersOf } from './callers.js';
 import { type Authenticated, authenticateRequest, hashOf, identityMatches, readCredentials } from './tokens.js';
 
 type Limiter = RateLimiter | SharedRateLimiter;
@@ -34,8 +34,8 @@ export function rateLimitShared(config: Config, db: Database): boolean | undefin
   return limiter instanceof SharedRateLimiter ? limiter.shared : undefined;
 }
 
-/** A REST method that only reads: its caller may be taken on trust until it answers (ContextOptions). */
-export const reads = (method: string): boolean => method === 'GET' || method === 'HEAD';
+// A REST method that only reads: its caller may be taken on trust until it answers (ContextOptions).
+const reads = (method: string): boolean => method === 'GET' || method === 'HEAD';
 
 export interface ContextOptions {
   /**
@@ -72,4 +72,14 @@ export async function contextFor(config: Config, db: Database, headers: Headers,
     ctx.caller = new CallerCheck(db, credentials, hash, trusted, (fresh) => ctx.loaders.users.clear(fresh.user.id).prime(fresh.user.id, fresh.user));
   }
   return ctx;
+}
+
+/**
+ * Runs a REST request as its caller (a REST face's middleware): a read may take a known caller on trust, and
+ * nothing is answered before the caller is confirmed; a refusal (thrown after `run`) replaces the answer.
+ */
+export async function asCaller(config: Config, db: Database, request: Request, run: (ctx: Ctx) => Promise<void>): Promise<void> {
+  const ctx = await contextFor(config, db, request.headers, { provisional: reads(request.method) });
+  await run(ctx);
+  await confirmCaller(ctx);
 }

@@ -2,7 +2,7 @@
 // it: that read carries the token's check as one more column (stampOf, a scalar subquery PostgreSQL runs once
 // per statement), so a read request costs its page statement alone instead of the token's statement and then
 // the page's. Revocation stays effective on the next request, because nothing is answered or written on trust:
-// - every face confirms the caller before it answers (the REST faces after their handler, the GraphQL route
+// - every face confirms the caller before it answers (the REST faces after their handler: asCaller, the GraphQL route
 //   once yoga is done: src/graphql/caller.ts); a request whose reads carried no check (an empty page, a read
 //   through the ORM) is confirmed there by the token's own statement, as it would have been without a known
 //   caller;

@@ -4,8 +4,7 @@ import type { Config } from '../../config.js';
 import type { Database } from '../../db/database.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { confluenceXsrfCheck } from '../../http/csrf.js';
-import { contextFor, reads } from '../../services/authentication.js';
-import { confirmCaller } from '../../services/callers.js';
+import { asCaller } from '../../services/authentication.js';
 import { registerContent } from './content.js';
 import { renderDocs } from './docs.js';
 import type { Api, ConfluenceEnv } from './env.js';
@@ -36,12 +35,11 @@ function confluenceApi(config: Config, db: Database, context: string): Api {
   );
   api.use('*', async (c, next) => {
     c.set('links', links);
-    const ctx = await contextFor(config, db, c.req.raw.headers, { provisional: reads(c.req.method) });
-    c.set('ctx', ctx);
-    assertNoNul(c);
-    await next();
-    // Nothing is answered before the caller is confirmed (src/services/callers.ts); a refusal replaces the answer.
-    await confirmCaller(ctx);
+    await asCaller(config, db, c.req.raw, async (ctx) => {
+      c.set('ctx', ctx);
+      assertNoNul(c);
+      await next();
+    });
   });
 
   registerRelations(api);

@@ -4,8 +4,7 @@ import type { Config } from '../../config.js';
 import type { Ctx } from '../../context.js';
 import type { Database } from '../../db/database.js';
 import { jsonBodiesOnly } from '../../http/csrf.js';
-import { contextFor, reads } from '../../services/authentication.js';
-import { confirmCaller } from '../../services/callers.js';
+import { asCaller } from '../../services/authentication.js';
 import { errorResponse, notJson, routeNotFound } from './errors.js';
 import { registerRelationTypes } from './relation-types.js';
 import { registerRelations } from './relations.js';
@@ -22,13 +21,12 @@ export function registerUmbraco(app: Hono, { config, db }: { config: Config; db:
     jsonBodiesOnly((c) => errorResponse(c, notJson(), config)),
   );
   // Api-Key, Authorization: Bearer <key> and a bare Authorization: <key> all name the same API token.
-  umbraco.use('*', async (c, next) => {
-    const ctx = await contextFor(config, db, c.req.raw.headers, { provisional: reads(c.req.method) });
-    c.set('ctx', ctx);
-    await next();
-    // Nothing is answered before the caller is confirmed (src/services/callers.ts); a refusal replaces the answer.
-    await confirmCaller(ctx);
-  });
+  umbraco.use('*', (c, next) =>
+    asCaller(config, db, c.req.raw, async (ctx) => {
+      c.set('ctx', ctx);
+      await next();
+    }),
+  );
   // Types first: `/relation/type` must not be read as a relation type alias called "type".
   registerRelationTypes(umbraco, base);
   registerRelations(umbraco, base);

@@ -69,18 +69,21 @@ async function spaceOfEnd(ctx: Ctx, type: EntityType, id: number): Promise<Space
 
 /**
  * The relation between two ends, or null when there is none the viewer may see. One statement: the ends'
- * lookup (prefetch.ts) joined to the relation with its other end, shown version and creator.
+ * lookup (prefetch.ts) joined to the relation with its other end, shown version and creator (so the lookup
+ * leaves the target's shown version to that join).
  */
 export async function getRelation({ ctx, ...input }: { ctx: Ctx } & RelationKey): Promise<RelationRow | null> {
   const name = validateRelationName(input.name);
-  const read = await resolveWithRead(ctx, [input.source, input.target], ['source', 'target'], 'id', ([sourceId, targetId]) => {
+  const build = ([sourceId, targetId]: Prisma.Sql[]) => {
     const conditions = [
       Prisma.sql`r.name = ${name}`,
       ...anchorConditionsAt('source', input.source.type, sourceId, askedVersion(input.source)),
       ...anchorConditionsAt('target', input.target.type, targetId, askedVersion(input.target)),
     ];
     return withEnds(Prisma.sql`SELECT r.id FROM relations r WHERE ${where(conditions)}`, 'target', input.target.type);
-  });
+  };
+  // The source's shown version comes from the lookup; the target's, when there is a relation to show, from withEnds.
+  const read = await resolveWithRead(ctx, [input.source, input.target], ['source', 'target'], 'id', build, [true, false]);
   const [source, target] = read.entities;
   if (isPrivateName(name) && !isOwner(ctx, source)) return null;
   if (read.rows.length === 0) return null;

@@ -223,7 +223,7 @@ export async function resolveWithRead(
       LEFT JOIN LATERAL (SELECT rg_read.*, (row_number() OVER (ORDER BY rg_read.${Prisma.raw(`"${key}"`)}))::int AS rg_n FROM (${build(ids)}) rg_read) l ON true`,
   );
   const n = columns.indexOf('rg_n');
-  if (rows.some((row, i) => i > 0 && (row[n] as number) < (rows[i - 1][n] as number))) rows.sort((a, b) => (a[n] as number) - (b[n] as number));
+  rows.sort((a, b) => (a[n] as number) - (b[n] as number)); // one pass when they came in order, as they do
   const first = Object.fromEntries(columns.map((name, i) => [name, rows[0]?.[i] ?? null]));
   for (const part of parts) part.prime(first);
   const entities = await resolveInOrder(ctx, refs, fields);

@@ -69,8 +69,7 @@ async function spaceOfEnd(ctx: Ctx, type: EntityType, id: number): Promise<Space
 
 /**
  * The relation between two ends, or null when there is none the viewer may see. One statement: the ends'
- * lookup (prefetch.ts) joined to the relation with its other end, shown version and creator (so the lookup
- * leaves the target's shown version to that join).
+ * lookup (prefetch.ts) joined to the relation with its other end, shown version and creator.
  */
 export async function getRelation({ ctx, ...input }: { ctx: Ctx } & RelationKey): Promise<RelationRow | null> {
   const name = validateRelationName(input.name);

@@ -45,7 +45,7 @@ export async function openEmbedded(config: Config, log: Logger): Promise<{ db: D
     }
     log.info(
       fresh
-        ? `Creating the embedded database in ${config.dataDir} and applying migrations (first start: about 10 s)`
+        ? `Creating the embedded database in ${config.dataDir} and applying migrations (first start: 2–10 s)`
         : `Applying pending migrations and first-start work to the embedded database in ${config.dataDir}`,
     );
     const firstStart = await inChild(config, { migrated: ready, step: (line) => log.info(line) });

@@ -1,5 +1,5 @@
 // Opens the database: embedded PGlite in a data folder (default) or PostgreSQL from a URL.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import type { PGlite } from '@electric-sql/pglite';
@@ -11,6 +11,7 @@ import { announcer, EVENTS_CHANNEL } from './announce.js';
 import { acquireDataDirLock } from './lock.js';
 import { listenPostgres, notifyPostgres } from './listen.js';
 import { applyMigrations } from './migrations.js';
+import { readTemplate, saveTemplate } from './pglite-template.js';
 import { type PreparedStatements, readArrays, readStatement } from './read.js';
 import { noteWrite, placeOf, replicaRouting, type ReplicaState, type Routing } from './replicas.js';
 
@@ -329,15 +330,22 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   ]);
   let lock: { release(): void } | undefined;
   let db = opts.pglite;
+  let keepTemplate = false;
   try {
     if (!db) {
       const dataDir = opts.dataDir ?? 'data';
       lock = opts.lock ?? (await acquireDataDirLock(dataDir));
       const pgDir = join(dataDir, 'pg');
       mkdirSync(pgDir, { recursive: true });
-      db = await PGlite.create(pgDir, { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
+      const startParams = [...PGlite.defaultStartParams, ...PGLITE_SETTINGS];
+      // A new database starts from the cached empty, migrated copy when there is one (pglite-template.ts).
+      const fresh = migrate && !existsSync(join(pgDir, 'PG_VERSION'));
+      const template = fresh ? readTemplate() : undefined;
+      db = template ? await PGlite.create(pgDir, { startParams, loadDataDir: template }) : await PGlite.create(pgDir, { startParams });
+      if (fresh && !template) keepTemplate = true;
     }
     if (migrate) await applyMigrations(new PrismaPGlite(db));
+    if (keepTemplate) await saveTemplate(db);
     await db.exec(GENERIC_PLANS);
   } catch (e) {
     await db?.close().catch(() => {});

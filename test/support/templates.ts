@@ -1,5 +1,5 @@
 // Migrated templates, built once per run (or reused across runs): copying beats migrating per test file.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,19 +7,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { applyMigrations, packageRoot, readMigrations } from '../../src/db/migrations.js';
-
-const version = (pkg: string) => (JSON.parse(readFileSync(join(packageRoot(), 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
-
-/** Changes whenever a migration or the engine/PGlite version does, so a stale template is never reused. */
-export function migrationsHash(): string {
-  const h = createHash('sha256');
-  for (const d of readMigrations().migrationDirectories) {
-    h.update(d.path).update(d.migrationFile.content.tag === 'ok' ? d.migrationFile.content.value : '');
-  }
-  h.update(version('@electric-sql/pglite')).update(version('@prisma/schema-engine-wasm'));
-  return h.digest('hex').slice(0, 12);
-}
+import { applyMigrations } from '../../src/db/migrations.js';
+import { migrationsHash } from '../../src/db/pglite-template.js';
 
 export function databaseUrl(base: string, name: string): string {
   const url = new URL(base);

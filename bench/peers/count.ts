@@ -16,7 +16,10 @@ const query = pg.Client.prototype.query;
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   counter.count++;
   const [first, second] = args as [string | { text: string; values?: unknown[]; name?: string }, unknown];
-  const sent = typeof first === 'string' ? { text: first, values: Array.isArray(second) ? second : [], named: false } : { text: first.text, values: first.values ?? [], named: Boolean(first.name) };
+  const sent =
+    typeof first === 'string'
+      ? { text: first, values: Array.isArray(second) ? second : [], named: false }
+      : { text: first.text, values: first.values ?? [], named: Boolean(first.name) };
   counter.recent.push(sent);
   if (counter.recent.length > KEPT) counter.recent.shift();
   return (query as (...a: unknown[]) => unknown).apply(this, args);

@@ -40,6 +40,16 @@ export function pgliteReader(pglite: PGlite): PgliteReader {
   // Messages through PGlite's own protocol parser; it throws the first DatabaseError after the whole batch ran, Sync included.
   const send = (...parts: Uint8Array[]) => pglite.execProtocolStream(Buffer.concat(parts), { syncToFs: false });
 
+  // Bind + Execute + Sync with the replies read here from the raw bytes. PGlite's own parser copies every field
+  // into an ArrayBuffer of its own behind private-field accessors: a third of a 26-row list's CPU on PGlite
+  // (docs/performance.md, "PGlite's reply parsing").
+  async function execute(...parts: Uint8Array[]): Promise<messages.BackendMessage[]> {
+    const chunks: Uint8Array[] = [];
+    // The chunks are views of PGlite's output buffer, which the next call reuses: copied.
+    await pglite.execProtocolRawStream(Buffer.concat(parts), { syncToFs: false, onRawData: (chunk) => chunks.push(chunk.slice()) });
+    return readReplies(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+  }
+
   async function prepare(text: string, values: unknown[], options: Options): Promise<Prepared> {
     const name = nameFor(text);
     // Close first: closing a missing name is no error, and it makes preparing a name again safe.
@@ -73,7 +83,7 @@ export function pgliteReader(pglite: PGlite): PgliteReader {
         });
         let replies: messages.BackendMessage[];
         try {
-          replies = await send(serialize.bind({ statement: statement.name, values: params }), serialize.execute(), serialize.sync());
+          replies = await execute(serialize.bind({ statement: statement.name, values: params }), serialize.execute(), serialize.sync());
         } catch (e) {
           // Prepared afresh (same name) next time, in case the statement itself failed (a schema change under it).
           prepared.delete(text);
@@ -94,4 +104,53 @@ export function pgliteReader(pglite: PGlite): PgliteReader {
       return { columns: fields.map((f) => f.name), rows: rows as unknown[][] };
     },
   };
+}
+
+const DATA_ROW = 0x44; // 'D'
+const COMMAND_COMPLETE = 0x43; // 'C'
+/** BindComplete '2', NoData 'n', PortalSuspended 's', ReadyForQuery 'Z': nothing a result is made of. */
+const PASSED = new Set([0x32, 0x6e, 0x73, 0x5a]);
+
+/**
+ * The messages of a read's reply in the shape PGlite's parser gives them, as far as `parse.parseResults` reads
+ * them: data rows (fields as text, or null) and the command tag. Anything else (an ErrorResponse, a notice)
+ * goes through PGlite's own parser, whose first DatabaseError is thrown as `execProtocolStream` throws it.
+ */
+export function readReplies(raw: Uint8Array): messages.BackendMessage[] {
+  const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  const replies: messages.BackendMessage[] = [];
+  for (let at = 0; at < buf.length; ) {
+    const type = buf[at];
+    const length = buf.readInt32BE(at + 1);
+    const end = at + 1 + length;
+    if (type === DATA_ROW) {
+      const count = buf.readInt16BE(at + 5);
+      const fields: (string | null)[] = new Array(count);
+      let p = at + 7;
+      for (let i = 0; i < count; i++) {
+        const size = buf.readInt32BE(p);
+        p += 4;
+        if (size < 0) fields[i] = null;
+        else {
+          fields[i] = buf.toString('utf8', p, p + size);
+          p += size;
+        }
+      }
+      replies.push({ name: 'dataRow', length, fields, fieldCount: count } as messages.DataRowMessage);
+    } else if (type === COMMAND_COMPLETE) {
+      replies.push({ name: 'commandComplete', length, text: buf.toString('utf8', at + 5, end - 1) } as messages.CommandCompleteMessage);
+    } else if (!PASSED.has(type)) {
+      return parsedByPglite(raw);
+    }
+    at = end;
+  }
+  return replies;
+}
+
+function parsedByPglite(raw: Uint8Array): messages.BackendMessage[] {
+  const replies: messages.BackendMessage[] = [];
+  new protocol.Parser().parse(raw, (message) => replies.push(message));
+  const error = replies.find((message) => message instanceof messages.DatabaseError);
+  if (error) throw error;
+  return replies;
 }

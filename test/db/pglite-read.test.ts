@@ -44,16 +44,27 @@ async function viaQuery(kind: 'read' | 'readRows', statement: Prisma.Sql): Promi
 /** The type of every frontend message sent to PGlite while `fn` runs ('P' Parse, 'B' Bind, ...). */
 async function sentMessages(fn: () => Promise<unknown>): Promise<string[]> {
   const sent: string[] = [];
-  const send = pglite.execProtocolStream.bind(pglite);
-  const spy = vi.spyOn(pglite, 'execProtocolStream').mockImplementation((message, options) => {
+  const record = (message: Uint8Array) => {
     const view = new DataView(message.buffer, message.byteOffset, message.byteLength);
     for (let at = 0; at < message.length; at += 1 + view.getInt32(at + 1)) sent.push(String.fromCharCode(message[at]));
-    return send(message, options);
-  });
+  };
+  // Parse and Describe go through execProtocolStream, Bind/Execute/Sync through execProtocolRawStream.
+  const send = pglite.execProtocolStream.bind(pglite);
+  const sendRaw = pglite.execProtocolRawStream.bind(pglite);
+  const spies = [
+    vi.spyOn(pglite, 'execProtocolStream').mockImplementation((message, options) => {
+      record(message);
+      return send(message, options);
+    }),
+    vi.spyOn(pglite, 'execProtocolRawStream').mockImplementation((message, options) => {
+      record(message);
+      return sendRaw(message, options);
+    }),
+  ];
   try {
     await fn();
   } finally {
-    spy.mockRestore();
+    for (const spy of spies) spy.mockRestore();
   }
   return sent;
 }
@@ -105,6 +116,17 @@ describe('PGlite prepared reads', () => {
     expect(await other.read(a)).toEqual([{ which: 'a', n: 1 }]);
     expect(await reader.read(b)).toEqual([{ which: 'b', n: 2 }]);
     expect((await preparedWith(a.text)).length + (await preparedWith(b.text)).length).toBe(2);
+  });
+
+  it('read their replies as pglite.query does: multi-byte text, empty text and NULL, a reply larger than one output chunk', async () => {
+    // 4,000 rows of ~1 KB: several MB, beyond PGlite's receive buffer, so the reply arrives in more than one chunk.
+    const statement = Prisma.sql`SELECT g AS n, repeat(${'ä€𝄞'}, g % 7) AS text, '' AS empty, NULL::text AS nothing,
+      repeat('x', 1000) || g::text AS long FROM generate_series(1, ${4000}::int) g`;
+    const rows = await reader.read<{ n: number; text: string }>(statement);
+    expect(rows).toHaveLength(4000);
+    expect(rows[5].text).toBe('ä€𝄞'.repeat(6));
+    expect(rows).toEqual(await viaQuery('read', statement));
+    expect(await reader.readRows(statement)).toEqual(await viaQuery('readRows', statement));
   });
 
   it('keep concurrent first reads of new texts apart', async () => {

@@ -8,13 +8,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { openDatabase } from '../src/db/database.js';
 import { DEFAULT_URL, option, seedPostgres } from './seed.js';
 import { startPostgraphile } from './servers.js';
 import { buildShapes, selectShapes, type Viewer } from './shapes.js';
-import { nextRequest, type Target } from './targets.js';
+import { sendToPeer, withOurApp } from './statements.js';
+import type { Target } from './targets.js';
 
 const args = process.argv.slice(2);
 const seconds = Number(option(args, '--seconds') ?? 5);
@@ -42,44 +40,29 @@ async function captureOurs(targets: Target[]): Promise<Map<string, Sent[]>> {
     if (typeof q === 'object' && q.text) sent.push({ text: q.text, values: q.values ?? [], named: Boolean(q.name) });
     return (query as (...x: unknown[]) => unknown).apply(this, a);
   } as typeof query;
-  const config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', DEMO: 'false', PORT: '0' });
-  const db = await openDatabase({ databaseUrl, migrate: false });
-  const captured = new Map<string, Sent[]>();
   try {
-    const app = createApp({ config, db });
-    for (const target of targets) {
-      const send = async () => {
-        const { url, init } = nextRequest(target);
-        const { pathname, search } = new URL(url);
-        const res = await app.fetch(new Request(`http://bench${pathname}${search}`, init));
-        await res.arrayBuffer();
-        if (res.status !== target.status) throw new Error(`${target.label}: HTTP ${res.status}`);
-      };
-      await send(); // the token is remembered after the first request: a read is one statement from then on
-      sent.length = 0;
-      await send();
-      captured.set(target.key, [...sent]);
-    }
+    return await withOurApp(databaseUrl, async (send) => {
+      const captured = new Map<string, Sent[]>();
+      for (const target of targets) {
+        await send(target); // the token is remembered after the first request: a read is one statement from then on
+        sent.length = 0;
+        await send(target);
+        captured.set(target.key, [...sent]);
+      }
+      return captured;
+    });
   } finally {
     pg.Client.prototype.query = query;
-    await db.close();
   }
-  return captured;
 }
 
 /** PostGraphile's statements: its recorder (bench/peers/count.ts) around one request, after a warm-up one. */
 async function capturePeer(target: Target): Promise<Sent[]> {
   const base = new URL(target.url).origin;
   const state = async () => (await (await fetch(`${base}/__statements`)).json()) as { count: number; recent: Sent[] };
-  const send = async () => {
-    const { url, init } = nextRequest(target);
-    const res = await fetch(url, init);
-    await res.arrayBuffer();
-    if (res.status !== target.status) throw new Error(`${target.label}: HTTP ${res.status}`);
-  };
-  await send();
+  await sendToPeer(target);
   const before = (await state()).count;
-  await send();
+  await sendToPeer(target);
   const after = await state();
   const n = after.count - before;
   if (n < 1 || n > after.recent.length) throw new Error(`${target.label}: ${n} statements, more than the recorder keeps`);
@@ -142,27 +125,28 @@ async function main() {
   if (spawnSync('pgbench', ['--version']).status !== 0) throw new Error('pgbench is missing (Debian: postgresql-client)');
   const seeded = await seedPostgres(databaseUrl, 100_000, { log: (s) => console.log(s) });
   const viewer: Viewer = { userId: seeded.userId, email: seeded.email, token: seeded.token, fixtures: seeded.fixtures, writer: seeded.writer };
-  const graphile = await startPostgraphile(databaseUrl);
   const dir = mkdtempSync(join(tmpdir(), 'rg-replay-'));
   try {
-    const shapes = buildShapes(selection, { ours: 'http://bench', postgraphile: graphile.url }, viewer).filter((s) => s.kind === 'read');
-    const ours = await captureOurs(shapes.flatMap((s) => s.targets.filter((t) => t.server === 'ours')));
     const scripts: Script[] = [];
-    for (const shape of shapes) {
-      for (const target of shape.targets) {
+    const graphile = await startPostgraphile(databaseUrl);
+    try {
+      const shapes = buildShapes(selection, { ours: 'http://bench', postgraphile: graphile.url }, viewer).filter((s) => s.kind === 'read');
+      const ours = await captureOurs(shapes.flatMap((s) => s.targets.filter((t) => t.server === 'ours')));
+      for (const target of shapes.flatMap((s) => s.targets)) {
         const statements = target.server === 'ours' ? ours.get(target.key)! : await capturePeer(target);
         // Ours as our server runs them: named, with generic plans (src/db/database.ts); PostGraphile's as it sends them.
         scripts.push(scriptOf(dir, target.key, statements, target.server === 'ours'));
       }
+    } finally {
+      await graphile.stop();
     }
-    await graphile.stop();
     const results = new Map<string, { tps: number[]; cpuUs: number[] }>(scripts.map((s) => [s.key, { tps: [], cpuUs: [] }]));
     for (let round = 1; round <= rounds; round++) {
       for (const script of round % 2 ? scripts : [...scripts].reverse()) {
         const r = run(script);
         results.get(script.key)!.tps.push(r.tps);
         results.get(script.key)!.cpuUs.push(r.cpuUs);
-        console.log(`round ${round}: ${script.key}: ${Math.round(r.tps)} statements/s, ${Math.round(r.cpuUs)} µs machine CPU per request`);
+        console.log(`round ${round}: ${script.key}: ${Math.round(r.tps)} requests/s, ${Math.round(r.cpuUs)} µs machine CPU per request`);
       }
     }
     const table = [
@@ -180,9 +164,7 @@ async function main() {
     ].join('\n');
     console.log(`\n${table}`);
   } finally {
-    if (!process.env.KEEP_REPLAY) rmSync(dir, { recursive: true, force: true });
-    else console.log(`scripts kept in ${dir}`);
-    await graphile.stop().catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -2,7 +2,7 @@
 // process (db.statements, every statement our code sends), the peers through their /__statements counter.
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { openDatabase } from '../src/db/database.js';
+import { openDatabase, type Database } from '../src/db/database.js';
 import { nextRequest, type Target } from './targets.js';
 
 export interface StatementCount {
@@ -19,8 +19,8 @@ export interface Counted {
   prepare?: () => Promise<void>;
 }
 
-/** Counts our targets against an in-process app on the same database (their URLs are rewritten to it). */
-export async function countStatements(databaseUrl: string, targets: Counted[]): Promise<StatementCount[]> {
+/** Runs `fn` with our app in process on the database, and `send`, which asks it one target's request. */
+export async function withOurApp<T>(databaseUrl: string, fn: (send: (target: Target) => Promise<void>, db: Database) => Promise<T>): Promise<T> {
   const config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', DEMO: 'false', PORT: '0' });
   const db = await openDatabase({ databaseUrl, migrate: false });
   try {
@@ -32,6 +32,15 @@ export async function countStatements(databaseUrl: string, targets: Counted[]): 
       const text = await res.text();
       if (res.status !== target.status) throw new Error(`${target.label}: HTTP ${res.status} in-process: ${text.slice(0, 300)}`);
     };
+    return await fn(send, db);
+  } finally {
+    await db.close();
+  }
+}
+
+/** Counts our targets against an in-process app on the same database (their URLs are rewritten to it). */
+export function countStatements(databaseUrl: string, targets: Counted[]): Promise<StatementCount[]> {
+  return withOurApp(databaseUrl, async (send, db) => {
     const counts: StatementCount[] = [];
     for (const { target, pageSize, prepare } of targets) {
       await prepare?.();
@@ -41,9 +50,15 @@ export async function countStatements(databaseUrl: string, targets: Counted[]): 
       counts.push({ key: target.key, ...(pageSize === undefined ? {} : { pageSize }), statements: db.statements.count - before });
     }
     return counts;
-  } finally {
-    await db.close();
-  }
+  });
+}
+
+/** One request of a peer's target, its answer read and its status checked. */
+export async function sendToPeer(target: Target): Promise<void> {
+  const { url, init } = nextRequest(target);
+  const res = await fetch(url, init);
+  await res.arrayBuffer();
+  if (res.status !== target.status) throw new Error(`${target.label}: HTTP ${res.status}`);
 }
 
 async function peerCount(base: string): Promise<number> {
@@ -57,12 +72,7 @@ async function peerCount(base: string): Promise<number> {
  */
 export async function countPeerStatements({ target, prepare }: Counted): Promise<StatementCount> {
   const base = new URL(target.url).origin;
-  const send = async () => {
-    const { url, init } = nextRequest(target);
-    const res = await fetch(url, init);
-    await res.arrayBuffer();
-    if (res.status !== target.status) throw new Error(`${target.label}: HTTP ${res.status}`);
-  };
+  const send = () => sendToPeer(target);
   await prepare?.();
   await send();
   const counts: number[] = [];

@@ -11,7 +11,7 @@ import { announcer, EVENTS_CHANNEL } from './announce.js';
 import { acquireDataDirLock } from './lock.js';
 import { listenPostgres, notifyPostgres } from './listen.js';
 import { applyMigrations } from './migrations.js';
-import { readTemplate, saveTemplate } from './pglite-template.js';
+import { cachedTemplate, saveTemplate } from './pglite-template.js';
 import { type PreparedStatements, readArrays, readStatement } from './read.js';
 import { noteWrite, placeOf, replicaRouting, type ReplicaState, type Routing } from './replicas.js';
 
@@ -340,8 +340,8 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
       const startParams = [...PGlite.defaultStartParams, ...PGLITE_SETTINGS];
       // A new database starts from the cached empty, migrated copy when there is one (pglite-template.ts).
       const fresh = migrate && !existsSync(join(pgDir, 'PG_VERSION'));
-      const template = fresh ? readTemplate() : undefined;
-      db = template ? await PGlite.create(pgDir, { startParams, loadDataDir: template }) : await PGlite.create(pgDir, { startParams });
+      const template = fresh ? cachedTemplate() : undefined;
+      db = await PGlite.create(pgDir, template ? { startParams, loadDataDir: template.content } : { startParams });
       if (fresh && !template) keepTemplate = true;
     }
     if (migrate) await applyMigrations(new PrismaPGlite(db));

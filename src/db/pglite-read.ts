@@ -115,8 +115,10 @@ const PASSED = new Set([0x32, 0x6e, 0x73, 0x5a]);
  * The messages of a read's reply in the shape PGlite's parser gives them, as far as `parse.parseResults` reads
  * them: data rows (fields as text, or null) and the command tag. Anything else (an ErrorResponse, a notice)
  * goes through PGlite's own parser, whose first DatabaseError is thrown as `execProtocolStream` throws it.
+ * No NotificationResponse reaches a read: PGlite's one session gets its own notifications in the reply of the
+ * statement that committed them (writes and pg_notify, through `pglite.query`, which hands them to listeners).
  */
-export function readReplies(raw: Uint8Array): messages.BackendMessage[] {
+function readReplies(raw: Uint8Array): messages.BackendMessage[] {
   const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   const replies: messages.BackendMessage[] = [];
   for (let at = 0; at < buf.length; ) {

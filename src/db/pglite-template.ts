@@ -31,11 +31,11 @@ const PREFIX = 'pglite-template-';
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex').slice(0, 16);
 
 /**
- * The cached copy for the current migrations, or undefined. Its name carries its content's hash: a copy that
- * does not match (cut short, damaged) is removed rather than loaded, since PGlite fails on a bad tarball with
- * an error it throws outside any promise.
+ * The cached copy for the current migrations (its file, and its content for PGlite's loadDataDir), or undefined. Its name carries its content's
+ * hash: a copy that does not match (cut short, damaged) is removed rather than loaded, since PGlite fails on a
+ * bad tarball with an error it throws outside any promise.
  */
-export function readTemplate(dir = cacheDir()): Blob | undefined {
+export function cachedTemplate(dir = cacheDir()): { file: string; content: Blob } | undefined {
   const prefix = `${PREFIX}${migrationsHash()}-`;
   let names: string[];
   try {
@@ -47,7 +47,7 @@ export function readTemplate(dir = cacheDir()): Blob | undefined {
     const file = join(dir, name);
     try {
       const bytes = readFileSync(file);
-      if (name === `${prefix}${sha(bytes)}.tar`) return new Blob([bytes]);
+      if (name === `${prefix}${sha(bytes)}.tar`) return { file, content: new Blob([bytes]) };
       rmSync(file, { force: true });
     } catch {
       // Unreadable: the next one, or a new start from initdb.

@@ -1,14 +1,12 @@
 // Migrated templates, built once per run (or reused across runs): copying beats migrating per test file.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { applyMigrations } from '../../src/db/migrations.js';
-import { migrationsHash } from '../../src/db/pglite-template.js';
+import { cacheDir, cachedTemplate, migrationsHash, saveTemplate } from '../../src/db/pglite-template.js';
 
 export function databaseUrl(base: string, name: string): string {
   const url = new URL(base);
@@ -16,21 +14,22 @@ export function databaseUrl(base: string, name: string): string {
   return url.toString();
 }
 
-/** A tarball of a migrated in-memory PGlite in the temp folder (written atomically, reused while the hash holds). */
+/**
+ * The product's cached empty, migrated database (src/db/pglite-template.ts): the one a first start on this
+ * machine left, or one made here from an in-memory PGlite and cached the same way.
+ */
 export async function ensurePgliteTemplate(): Promise<string> {
-  const file = join(tmpdir(), `relation-gateway-pglite-${migrationsHash()}.tar`);
-  if (existsSync(file)) return file;
+  const cached = cachedTemplate();
+  if (cached) return cached.file;
   const db = await PGlite.create();
   try {
     await applyMigrations(new PrismaPGlite(db));
-    const dump = await db.dumpDataDir('none');
-    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
-    renameSync(tmp, file);
+    const file = await saveTemplate(db);
+    if (!file) throw new Error(`the PGlite template could not be written to ${cacheDir()}`);
+    return file;
   } finally {
     await db.close();
   }
-  return file;
 }
 
 export function readTemplate(file: string): Blob {

@@ -163,6 +163,9 @@ export class EventHub {
       const live = await stream.attached;
       if (live < 0) return;
       // The backlog is bounded by the id the live events start after, so the two never overlap or leave a gap.
+      // A Last-Event-ID beyond that id (the hub had not stepped past the client's last events yet) has no backlog,
+      // and the live events up to it are ones the client has had.
+      const had = Math.max(after ?? live, live);
       for (let cursor = after ?? live; cursor < live && !stream.ended; ) {
         const events = await readEvents(this.db, cursor, BATCH, live);
         if (events.length === 0) break;
@@ -174,7 +177,7 @@ export class EventHub {
       for (;;) {
         const event = await stream.next();
         if (!event) return;
-        yield event;
+        if (event.id > had) yield event;
       }
     } finally {
       signal?.removeEventListener('abort', abort);

@@ -19,6 +19,7 @@ import {
   privacyAcrossNames,
   privacyConditions,
   PAGE_COLUMNS,
+  pageSelects,
   endsReader,
   readRelationById,
   relationById,
@@ -79,7 +80,7 @@ export async function getRelation({ ctx, ...input }: { ctx: Ctx } & RelationKey)
       ...anchorConditionsAt('source', input.source.type, sourceId, askedVersion(input.source)),
       ...anchorConditionsAt('target', input.target.type, targetId, askedVersion(input.target)),
     ];
-    return withEnds(Prisma.sql`SELECT r.id FROM relations r WHERE ${where(conditions)}`, 'target', input.target.type);
+    return withEnds(Prisma.sql`SELECT ${pageSelects(false)} FROM relations r WHERE ${where(conditions)}`, false, 'target', input.target.type);
   };
   // The source's shown version comes from the lookup; the target's, when there is a relation to show, from withEnds.
   const read = await resolveWithRead(ctx, [input.source, input.target], ['source', 'target'], 'id', build, [true, false]);
@@ -211,8 +212,9 @@ export async function listRelations(input: ListRelationsInput): Promise<Page<Rel
   const build = ([anchorId]: Prisma.Sql[]) => {
     const all = conditions(anchorId);
     if (input.after) all.push(desc ? Prisma.sql`r.id < ${input.after}` : Prisma.sql`r.id > ${input.after}`);
-    const page = Prisma.sql`SELECT r.id ${from} WHERE ${where(all)} ORDER BY r.id ${Prisma.raw(desc ? 'DESC' : 'ASC')} LIMIT ${limit + 1} OFFSET ${offset}`;
-    return withEnds(page, otherEnd, input.otherType, showsVersion);
+    const skips = offset > 0;
+    const page = Prisma.sql`SELECT ${pageSelects(skips)} ${from} WHERE ${where(all)} ORDER BY r.id ${Prisma.raw(desc ? 'DESC' : 'ASC')} LIMIT ${limit + 1}${skips ? Prisma.sql` OFFSET ${offset}` : Prisma.empty}`;
+    return withEnds(page, skips, otherEnd, input.otherType, showsVersion);
   };
   const joined = await resolveWithRead(input.ctx, [input.anchor], [anchorEnd], 'id', build, showsVersion);
   const read = endsReader(joined.columns, otherEnd, input.otherType, showsVersion);

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { Sent } from './peers/count.js';
 import { DEFAULT_URL, option, seedPostgres } from './seed.js';
 import { startPostgraphile } from './servers.js';
 import { buildShapes, selectShapes, type Viewer } from './shapes.js';
@@ -20,12 +21,6 @@ const rounds = Number(option(args, '--rounds') ?? 3);
 const clients = Number(option(args, '--clients') ?? 10);
 const databaseUrl = process.env.BENCH_DATABASE_URL || DEFAULT_URL;
 const selection = selectShapes(option(args, '--shapes') ?? 'toContent,umbracoParent,one');
-
-interface Sent {
-  text: string;
-  values: unknown[];
-  named: boolean;
-}
 
 const require = createRequire(import.meta.url);
 // pg's own conversion of a parameter to its text form (dates, arrays, buffers), so pgbench sends what pg sent.

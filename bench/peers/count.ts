@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pg from 'pg';
 
-interface Sent {
+export interface Sent {
   text: string;
   values: unknown[];
   named: boolean;

@@ -169,25 +169,22 @@ export function relationReaderAt(at: Record<(typeof PAGE_FIELDS)[number], number
 }
 
 /**
- * What a page statement selects, `r.id` or `r.*` (ordered by id either way): `skips` says whether it has an
- * OFFSET to skip. Skipped rows cost an index entry each when the page reads only indexed columns (ids, whose
- * relations are joined after the LIMIT), a heap row each when it reads whole rows. Without an OFFSET whole rows
- * are cheaper: each relation is read from the index scan that found it, instead of looked up again by its key
- * (26 index descents fewer on a page of 25; pgbench: about 9 % of the relationsTo statement's cost).
- */
-export const pageSelects = (skips: boolean) => Prisma.raw(skips ? 'r.id' : 'r.*');
-
-/**
- * Wraps a page statement (selecting `pageSelects(skips)`, ordered by id) so that each row carries the
- * relation, the other end (user, space, or content with its space, shown version and that version's author)
- * and the relation's creator. Joined after LIMIT/OFFSET, so only the rows of the page pay for them.
+ * Wraps a page statement so that each row carries the relation, the other end (user, space, or content with
+ * its space, shown version and that version's author) and the relation's creator, joined after LIMIT/OFFSET
+ * so only the rows of the page pay for them. `select` builds the page from the columns it is given, ordered by
+ * id and with its LIMIT; `offset` rows before it are skipped.
+ * - With an OFFSET the page reads ids only, whose relations are joined after it: a skipped row costs an index
+ *   entry, not a heap row.
+ * - Without one (first pages, cursor pages, a single relation) it reads whole rows: each relation comes from
+ *   the index scan that found it instead of a second lookup by its key (26 index descents fewer on a page of
+ *   25; pgbench: about 9 % of the relationsTo statement's cost, docs/performance.md).
  * `showsVersion` false (nothing will show a version): a content end's version only where the end pins one,
  * whose title and status it shows, and no version author.
  */
-export function withEnds(pageRows: Prisma.Sql, skips: boolean, otherEnd: End, otherType: EntityType, showsVersion = true): Prisma.Sql {
+export function withEnds(select: (columns: Prisma.Sql) => Prisma.Sql, offset: number, otherEnd: End, otherType: EntityType, showsVersion = true): Prisma.Sql {
   const id = col(otherEnd, 'id');
   const version = col(otherEnd, 'version');
-  const page = skips ? Prisma.sql`(${pageRows}) p JOIN relations r ON r.id = p.id` : Prisma.sql`(${pageRows}) r`;
+  const page = offset > 0 ? Prisma.sql`(${select(Prisma.raw('r.id'))} OFFSET ${offset}) p JOIN relations r ON r.id = p.id` : Prisma.sql`(${select(Prisma.raw('r.*'))}) r`;
   const creator = Prisma.sql`LEFT JOIN users cu ON cu.id = r.created_by_id`;
   if (otherType === 'USER') {
     return Prisma.sql`SELECT ${PAGE_COLUMNS}, ${columnsOf('users', 'ou')}, ${columnsOf('users', 'cu')}

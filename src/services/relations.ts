@@ -19,7 +19,6 @@ import {
   privacyAcrossNames,
   privacyConditions,
   PAGE_COLUMNS,
-  pageSelects,
   endsReader,
   readRelationById,
   relationById,
@@ -80,7 +79,7 @@ export async function getRelation({ ctx, ...input }: { ctx: Ctx } & RelationKey)
       ...anchorConditionsAt('source', input.source.type, sourceId, askedVersion(input.source)),
       ...anchorConditionsAt('target', input.target.type, targetId, askedVersion(input.target)),
     ];
-    return withEnds(Prisma.sql`SELECT ${pageSelects(false)} FROM relations r WHERE ${where(conditions)}`, false, 'target', input.target.type);
+    return withEnds((columns) => Prisma.sql`SELECT ${columns} FROM relations r WHERE ${where(conditions)}`, 0, 'target', input.target.type);
   };
   // The source's shown version comes from the lookup; the target's, when there is a relation to show, from withEnds.
   const read = await resolveWithRead(ctx, [input.source, input.target], ['source', 'target'], 'id', build, [true, false]);
@@ -212,9 +211,8 @@ export async function listRelations(input: ListRelationsInput): Promise<Page<Rel
   const build = ([anchorId]: Prisma.Sql[]) => {
     const all = conditions(anchorId);
     if (input.after) all.push(desc ? Prisma.sql`r.id < ${input.after}` : Prisma.sql`r.id > ${input.after}`);
-    const skips = offset > 0;
-    const page = Prisma.sql`SELECT ${pageSelects(skips)} ${from} WHERE ${where(all)} ORDER BY r.id ${Prisma.raw(desc ? 'DESC' : 'ASC')} LIMIT ${limit + 1}${skips ? Prisma.sql` OFFSET ${offset}` : Prisma.empty}`;
-    return withEnds(page, skips, otherEnd, input.otherType, showsVersion);
+    const page = (columns: Prisma.Sql) => Prisma.sql`SELECT ${columns} ${from} WHERE ${where(all)} ORDER BY r.id ${Prisma.raw(desc ? 'DESC' : 'ASC')} LIMIT ${limit + 1}`;
+    return withEnds(page, offset, otherEnd, input.otherType, showsVersion);
   };
   const joined = await resolveWithRead(input.ctx, [input.anchor], [anchorEnd], 'id', build, showsVersion);
   const read = endsReader(joined.columns, otherEnd, input.otherType, showsVersion);

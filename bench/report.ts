@@ -200,7 +200,8 @@ export function markdown(r: Results): string {
   lines.push(`## Benchmark, ${r.date}`, '');
   lines.push(
     `Machine: ${m.cpuModel}, ${m.cpus} cores, ${m.memoryGb} GB, ${m.os}; Node ${m.node}; ${m.postgres}. ` +
-      `Load average at start: ${m.loadAverage}; at the end: ${m.loadAverageEnd ?? '–'}. Server, database, peers and load generator share the machine.`,
+      `Load average at start: ${m.loadAverage}; at the end: ${m.loadAverageEnd ?? '–'}. Server, database, peers and load generator share the machine.` +
+      (m.statementLogging ? ` **PostgreSQL logged every statement during this run (${m.statementLogging}): the figures include that cost.**` : ''),
   );
   lines.push(
     `Data: ${r.seed.relations.toLocaleString('en')} relations; the bench user (not an admin) likes ${r.seed.benchLikes.toLocaleString('en')} pages, ` +

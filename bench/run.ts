@@ -60,12 +60,32 @@ async function stop(child: Child | null) {
   children.delete(child);
 }
 
+/**
+ * What of the bench database's settings makes PostgreSQL write every statement, or every write, to its log
+ * (log_statement all or mod, or a log_min_duration_statement of 0), or null. PostgreSQL then writes a log line
+ * per statement (one run of every shape wrote 8 GB), work the database CPU and req/s figures include, so the
+ * report says so.
+ */
+async function statementLogging(client: pg.Client): Promise<string | null> {
+  const { rows } = await client.query<{ statement: string; duration: string }>(
+    "SELECT current_setting('log_statement') AS statement, current_setting('log_min_duration_statement') AS duration",
+  );
+  const on = [
+    ['all', 'mod'].includes(rows[0].statement) ? `log_statement = ${rows[0].statement}` : null,
+    rows[0].duration === '0' ? 'log_min_duration_statement = 0' : null,
+  ];
+  return on.filter(Boolean).join(', ') || null;
+}
+
 async function machine(): Promise<Results['machine']> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   const { rows } = await client.query<{ v: string }>('SELECT version() AS v');
+  const logging = await statementLogging(client);
   await client.end();
+  if (logging) console.warn(`warning: PostgreSQL logs statements on the bench database (${logging}): its CPU and every req/s include the logging`);
   return {
+    ...(logging ? { statementLogging: logging } : {}),
     cpuModel: cpus()[0]?.model ?? 'unknown',
     cpus: cpus().length,
     memoryGb: Math.round(totalmem() / 2 ** 30),

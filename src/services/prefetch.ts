@@ -10,7 +10,7 @@ import type { Ctx } from '../context.js';
 import type { Level } from '../domain/access.js';
 import { contentSelector, impossibleKey, parseContentId, USER_KEY_FIELDS, type EntityRef } from '../domain/entities.js';
 import { resolveEntity, type ResolvedEntity } from './resolve.js';
-import { columnsOf, columnsOfWhen, rowOf, snake, type Table } from './row-columns.js';
+import { columnsOf, fromJson, jsonOf, rowOf, snake, type Table } from './row-columns.js';
 import { readAs, readRowsAs } from './callers.js';
 
 const KEY_COLUMNS = USER_KEY_FIELDS.map((field) => Prisma.raw(snake(field)));
@@ -28,14 +28,15 @@ export function askedVersion(ref: EntityRef): number {
   }
 }
 
-const cols = (table: Table, alias: string, when?: string) => (when ? columnsOfWhen(table, alias, when) : columnsOf(table, alias));
+/** What a part reads back: a table's row under an alias, or the viewer's membership level joined as `level`. */
+type Read = { table: Table; alias: string } | { level: string };
 
 interface Part {
   /** The entity's id once joined (NULL when the key names nothing). */
   id: Prisma.Sql;
   joins: Prisma.Sql[];
-  /** The columns read back; with `when`, null except where that SQL condition holds. */
-  columns: (when?: string) => Prisma.Sql[];
+  /** What is read back, as columns (columnsOfParts) or as one JSON value (anchorOfParts). */
+  reads: Read[];
   /** Reads the row back into the loaders. */
   prime: (row: Record<string, unknown>) => void;
 }
@@ -52,7 +53,7 @@ function userPart(ctx: Ctx, key: string, a: string): Part | null {
       )}
         ORDER BY ${Prisma.join(KEY_COLUMNS.map((c) => Prisma.sql`${c} = ${key} DESC`))} LIMIT 1) ${Prisma.raw(a)} ON true`,
     ],
-    columns: (when) => [cols('users', a, when)],
+    reads: [{ table: 'users', alias: a }],
     prime: (row) => {
       const user = rowOf(row, 'users', a);
       ctx.loaders.usersByKey.prime(key, user);
@@ -62,10 +63,10 @@ function userPart(ctx: Ctx, key: string, a: string): Part | null {
 }
 
 /** The viewer's level in the space joined as `s` (site admins need none: viewerHas does not ask). */
-function memberPart(ctx: Ctx, s: string, m: string): Pick<Part, 'joins' | 'columns'> & { level: (row: Record<string, unknown>) => Level | null } {
+function memberPart(ctx: Ctx, s: string, m: string): Pick<Part, 'joins' | 'reads'> & { level: (row: Record<string, unknown>) => Level | null } {
   return {
     joins: [Prisma.sql`LEFT JOIN space_members ${Prisma.raw(m)} ON ${Prisma.raw(m)}.space_id = ${Prisma.raw(s)}.id AND ${Prisma.raw(m)}.user_id = ${ctx.viewer.id}`],
-    columns: (when) => [Prisma.raw(`${when ? `CASE WHEN ${when} THEN ${m}.level END` : `${m}.level`} AS "${m}.level"`)],
+    reads: [{ level: m }],
     level: (row) => (row[`${m}.level`] as Level | null) ?? null,
   };
 }
@@ -77,7 +78,7 @@ function spacePart(ctx: Ctx, key: string, a: string): Part | null {
   return {
     id: Prisma.raw(`${s}.id`),
     joins: [Prisma.sql`LEFT JOIN spaces ${Prisma.raw(s)} ON ${Prisma.raw(s)}.key = ${key}`, ...member.joins],
-    columns: (when) => [cols('spaces', s, when), ...member.columns(when)],
+    reads: [{ table: 'spaces', alias: s }, ...member.reads],
     prime: (row) => {
       const space = rowOf(row, 'spaces', s);
       ctx.loaders.spacesByKey.prime(key, space);
@@ -111,12 +112,12 @@ function contentPart(ctx: Ctx, ref: EntityRef, a: string, shown: boolean): Part 
         : []),
       ...(shown ? [Prisma.raw(`LEFT JOIN users ${vu} ON ${vu}.id = ${v}.by_id`)] : []),
     ],
-    columns: (when) => [
-      cols('content', c, when),
-      cols('spaces', s, when),
-      ...member.columns(when),
-      ...(withVersion ? [cols('content_versions', v, when)] : []),
-      ...(shown ? [cols('users', vu, when)] : []),
+    reads: [
+      { table: 'content', alias: c },
+      { table: 'spaces', alias: s },
+      ...member.reads,
+      ...(withVersion ? [{ table: 'content_versions', alias: v } as const] : []),
+      ...(shown ? [{ table: 'users', alias: vu } as const] : []),
     ],
     prime: (row) => {
       const content = rowOf(row, 'content', c);
@@ -163,7 +164,28 @@ const joinsOf = (parts: Part[]) =>
     parts.flatMap((p) => p.joins),
     ' ',
   );
-const columnsOfParts = (parts: Part[], when?: string) => Prisma.join(parts.flatMap((p) => p.columns(when)));
+const columnsOfParts = (parts: Part[]) =>
+  Prisma.join(parts.flatMap((p) => p.reads.map((r) => ('table' in r ? columnsOf(r.table, r.alias) : Prisma.raw(`${r.level}.level AS "${r.level}.level"`)))));
+
+/** The parts' rows as one JSON array (a row's array, or a membership level, per read), where `when` holds. */
+const anchorOfParts = (parts: Part[], when: string) =>
+  Prisma.raw(
+    `CASE WHEN ${when} THEN json_build_array(${parts
+      .flatMap((p) => p.reads.map((r) => ('table' in r ? jsonOf(r.table, r.alias) : `${r.level}.level`)))
+      .join(', ')}) END AS rg_anchor`,
+  );
+
+/** An `anchorOfParts` value, read back into the keys the parts' `prime` read (those of columnsOfParts). */
+function anchorRow(parts: Part[], values: unknown[]): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  let i = 0;
+  for (const read of parts.flatMap((p) => p.reads)) {
+    const value = values[i++];
+    if ('table' in read) fromJson(read.table, read.alias, value as unknown[], row);
+    else row[`${read.level}.level`] = value ?? null;
+  }
+  return row;
+}
 
 /** Loads what resolving `refs` needs in one statement (none when nothing is left to read) and primes the loaders. */
 export async function prefetchEntities(ctx: Ctx, refs: EntityRef[]): Promise<void> {
@@ -211,20 +233,21 @@ export async function resolveWithRead(
     const { columns, rows } = await readRowsAs(ctx, build(entities.map((e) => Prisma.sql`${e.id}::int`)));
     return { entities, columns, rows };
   }
-  // The looked-up columns only on the first row (the others would repeat them for the driver to decode again);
-  // the lateral join keeps that row even when the read is empty (rg_n NULL). The rows are numbered inside the
-  // lateral, where they come sorted by `key` already, and put in that order here: numbered outside, the whole
-  // join (every looked-up column on every row) went through a sort and a window first, which cost PostgreSQL
-  // about a sixth of the Umbraco list's statement (pgbench, 10 clients).
-  const { columns, rows } = await readRowsAs(
+  // The looked-up rows only on the first row, as one JSON value (anchorOfParts): a column per field would be a
+  // NULL on every other row for PostgreSQL to write and the driver to read, and a CASE per field and row (pgbench,
+  // the Umbraco list's statement: docs/performance.md). The lateral join keeps that row even when the read is empty
+  // (rg_n NULL). The rows are numbered inside the lateral, where they come sorted by `key` already, and put in that
+  // order here: numbered outside, the whole join went through a sort and a window first.
+  const read = await readRowsAs(
     ctx,
-    Prisma.sql`SELECT ${columnsOfParts(parts, 'coalesce(l.rg_n, 1) = 1')}, l.*
+    Prisma.sql`SELECT ${anchorOfParts(parts, 'coalesce(l.rg_n, 1) = 1')}, l.*
       FROM (SELECT 1) AS one ${joinsOf(parts)}
       LEFT JOIN LATERAL (SELECT rg_read.*, (row_number() OVER (ORDER BY rg_read.${Prisma.raw(`"${key}"`)}))::int AS rg_n FROM (${build(ids)}) rg_read) l ON true`,
   );
+  const { columns, rows } = read;
   const n = columns.indexOf('rg_n');
   rows.sort((a, b) => (a[n] as number) - (b[n] as number)); // one pass when they came in order, as they do
-  const first = Object.fromEntries(columns.map((name, i) => [name, rows[0]?.[i] ?? null]));
+  const first = anchorRow(parts, rows[0][columns.indexOf('rg_anchor')] as unknown[]);
   for (const part of parts) part.prime(first);
   const entities = await resolveInOrder(ctx, refs, fields);
   const at = columns.indexOf(key);

@@ -54,18 +54,37 @@ export function columnsOf(table: Table, alias: string): Prisma.Sql {
   return aliased(table, alias).sql;
 }
 
-// The conditions are the prefetch's few fixed texts, so this stays as small as `cache`.
-const whenCache = new Map<string, Prisma.Sql>();
+// The fields of each table that hold a timestamp: JSON carries them as text (see jsonOf). Complete by type:
+// a DateTime field added to one of these models and left out here fails to compile (`Complete` below).
+const DATES = {
+  users: ['createdAt'],
+  spaces: ['createdAt'],
+  content: ['createdAt', 'updatedAt'],
+  content_versions: ['when'],
+} as const satisfies { [T in Table]: readonly DateField<RowOf[T]>[] };
 
-/** As columnsOf, each column null unless `when` (an SQL condition) holds. */
-export function columnsOfWhen(table: Table, alias: string, when: string): Prisma.Sql {
-  const key = `${table} ${alias} ${when}`;
-  let sql = whenCache.get(key);
-  if (!sql) {
-    sql = Prisma.raw(FIELDS[table].map((f) => `CASE WHEN ${when} THEN ${alias}."${snake(f)}" END AS "${alias}.${f}"`).join(', '));
-    whenCache.set(key, sql);
+type DateField<R> = { [K in keyof R]: R[K] extends Date | null ? K : never }[keyof R];
+type Complete<T extends Table> = Exclude<DateField<RowOf[T]>, (typeof DATES)[T][number]> extends never ? true : never;
+const complete: { [T in Table]: Complete<T> } = { users: true, spaces: true, content: true, content_versions: true };
+void complete;
+
+/**
+ * The table's row under `alias` as one JSON array, its columns in the model's field order: where a statement
+ * carries a row on one of its rows only (a lookup leading a page), one value instead of a column per field,
+ * which every other row would repeat as a NULL for PostgreSQL to write and the driver to read.
+ */
+export function jsonOf(table: Table, alias: string): string {
+  return `json_build_array(${FIELDS[table].map((f) => `${alias}."${snake(f)}"`).join(', ')})`;
+}
+
+/** Puts a `jsonOf` array (as the driver parsed it) into `into` under the keys `rowOf` reads, timestamps as Dates. */
+export function fromJson(table: Table, alias: string, values: unknown[], into: Record<string, unknown>): void {
+  const { fields, keys } = aliased(table, alias);
+  const dates: readonly string[] = DATES[table];
+  for (let i = 0; i < fields.length; i++) {
+    const value = values[i] ?? null;
+    into[keys[i]] = value !== null && dates.includes(fields[i]) ? new Date(value as string) : value;
   }
-  return sql;
 }
 
 /** The row of `table` read under `alias`, or null when the (outer) join found none. */

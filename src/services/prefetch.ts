@@ -31,6 +31,9 @@ export function askedVersion(ref: EntityRef): number {
 /** What a part reads back: a table's row under an alias, or the viewer's membership level joined as `level`. */
 type Read = { table: Table; alias: string } | { level: string };
 
+/** The key a membership level is read back under, from its columns or from the JSON value alike. */
+const levelKey = (m: string) => `${m}.level`;
+
 interface Part {
   /** The entity's id once joined (NULL when the key names nothing). */
   id: Prisma.Sql;
@@ -67,7 +70,7 @@ function memberPart(ctx: Ctx, s: string, m: string): Pick<Part, 'joins' | 'reads
   return {
     joins: [Prisma.sql`LEFT JOIN space_members ${Prisma.raw(m)} ON ${Prisma.raw(m)}.space_id = ${Prisma.raw(s)}.id AND ${Prisma.raw(m)}.user_id = ${ctx.viewer.id}`],
     reads: [{ level: m }],
-    level: (row) => (row[`${m}.level`] as Level | null) ?? null,
+    level: (row) => (row[levelKey(m)] as Level | null) ?? null,
   };
 }
 
@@ -165,7 +168,7 @@ const joinsOf = (parts: Part[]) =>
     ' ',
   );
 const columnsOfParts = (parts: Part[]) =>
-  Prisma.join(parts.flatMap((p) => p.reads.map((r) => ('table' in r ? columnsOf(r.table, r.alias) : Prisma.raw(`${r.level}.level AS "${r.level}.level"`)))));
+  Prisma.join(parts.flatMap((p) => p.reads.map((r) => ('table' in r ? columnsOf(r.table, r.alias) : Prisma.raw(`${r.level}.level AS "${levelKey(r.level)}"`)))));
 
 /** The parts' rows as one JSON array (a row's array, or a membership level, per read), where `when` holds. */
 const anchorOfParts = (parts: Part[], when: string) =>
@@ -182,7 +185,7 @@ function anchorRow(parts: Part[], values: unknown[]): Record<string, unknown> {
   for (const read of parts.flatMap((p) => p.reads)) {
     const value = values[i++];
     if ('table' in read) fromJson(read.table, read.alias, value as unknown[], row);
-    else row[`${read.level}.level`] = value ?? null;
+    else row[levelKey(read.level)] = value ?? null;
   }
   return row;
 }
@@ -238,13 +241,12 @@ export async function resolveWithRead(
   // the Umbraco list's statement: docs/performance.md). The lateral join keeps that row even when the read is empty
   // (rg_n NULL). The rows are numbered inside the lateral, where they come sorted by `key` already, and put in that
   // order here: numbered outside, the whole join went through a sort and a window first.
-  const read = await readRowsAs(
+  const { columns, rows } = await readRowsAs(
     ctx,
     Prisma.sql`SELECT ${anchorOfParts(parts, 'coalesce(l.rg_n, 1) = 1')}, l.*
       FROM (SELECT 1) AS one ${joinsOf(parts)}
       LEFT JOIN LATERAL (SELECT rg_read.*, (row_number() OVER (ORDER BY rg_read.${Prisma.raw(`"${key}"`)}))::int AS rg_n FROM (${build(ids)}) rg_read) l ON true`,
   );
-  const { columns, rows } = read;
   const n = columns.indexOf('rg_n');
   rows.sort((a, b) => (a[n] as number) - (b[n] as number)); // one pass when they came in order, as they do
   const first = anchorRow(parts, rows[0][columns.indexOf('rg_anchor')] as unknown[]);

@@ -26,17 +26,18 @@ beforeAll(async () => {
 });
 afterAll(() => db?.close());
 
-const TABLES: { table: Table; from: string; where: (alias: string) => string }[] = [
-  { table: 'users', from: 'users', where: (a) => `${a}.id = ${ids.users}` },
-  { table: 'spaces', from: 'spaces', where: (a) => `${a}.id = ${ids.spaces}` },
-  { table: 'content', from: 'content', where: (a) => `${a}.id = ${ids.content}` },
-  { table: 'content_versions', from: 'content_versions', where: (a) => `${a}.content_id = ${ids.content}` },
+// Each table's row, by the column that finds the one made above.
+const TABLES: { table: Table; key: string; id: () => number }[] = [
+  { table: 'users', key: 'id', id: () => ids.users },
+  { table: 'spaces', key: 'id', id: () => ids.spaces },
+  { table: 'content', key: 'id', id: () => ids.content },
+  { table: 'content_versions', key: 'content_id', id: () => ids.content },
 ];
 
 describe('a row as one JSON value', () => {
-  test.each(TABLES)('reads $table back as the same row its columns give', async ({ table, from, where }) => {
+  test.each(TABLES)('reads $table back as the same row its columns give', async ({ table, key, id }) => {
     const { columns, rows } = await db.readRows(
-      Prisma.sql`SELECT ${columnsOf(table, 'x')}, ${Prisma.raw(jsonOf(table, 'x'))} AS j FROM ${Prisma.raw(from)} x WHERE ${Prisma.raw(where('x'))}`,
+      Prisma.sql`SELECT ${columnsOf(table, 'x')}, ${Prisma.raw(jsonOf(table, 'x'))} AS j FROM ${Prisma.raw(table)} x WHERE ${Prisma.raw(`x.${key}`)} = ${id()}`,
     );
     expect(rows).toHaveLength(1);
     const asColumns = rowReader(columns, table, 'x')(rows[0]);
@@ -48,8 +49,8 @@ describe('a row as one JSON value', () => {
     for (const [field, value] of Object.entries(asColumns ?? {})) expect(typeof (asJson as Record<string, unknown>)[field], field).toBe(typeof value);
   });
 
-  test.each(TABLES)('reads no $table row (an outer join that found none) as no row', async ({ table, from }) => {
-    const { columns, rows } = await db.readRows(Prisma.sql`SELECT ${Prisma.raw(jsonOf(table, 'x'))} AS j FROM (SELECT 1) one LEFT JOIN ${Prisma.raw(from)} x ON false`);
+  test.each(TABLES)('reads no $table row (an outer join that found none) as no row', async ({ table }) => {
+    const { columns, rows } = await db.readRows(Prisma.sql`SELECT ${Prisma.raw(jsonOf(table, 'x'))} AS j FROM (SELECT 1) one LEFT JOIN ${Prisma.raw(table)} x ON false`);
     const keyed: Record<string, unknown> = {};
     fromJson(table, 'x', rows[0][columns.indexOf('j')] as unknown[], keyed);
     expect(rowOf(keyed, table, 'x')).toBeNull();

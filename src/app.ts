@@ -57,7 +57,10 @@ export function createApp({ config, db, tracing }: AppDeps): Hono {
   // Every method: yoga itself answers the unsupported ones with a 405 in the GraphQL format.
   app.all('/graphql', async (c) => {
     const observed = observedOf(c);
-    const res = await yoga.fetch(c.req.raw, { observed });
+    // handleRequest, not fetch: fetch also makes the request's AbortSignal (an AbortController per request) and
+    // races the answer against it, which nothing here needs. A subscription still ends when its client leaves:
+    // it reads the signal itself (src/graphql/schema/events.ts), and the adapter aborts it on disconnect.
+    const res = await yoga.handleRequest(c.req.raw, { observed });
     // Nothing is answered before the caller is confirmed (src/services/callers.ts); a refusal replaces the answer.
     const refused = await refusal(observed?.ctx);
     // (A refused subscription never started: src/graphql/caller.ts stops it, so its stream holds nothing.)

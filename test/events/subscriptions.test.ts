@@ -3,7 +3,9 @@
 // before it attaches (the hub replays up to where live delivery starts, without a gap or an overlap).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
+import { eventsOf } from '../../src/events/hub.js';
 import { eventHorizon } from '../../src/events/log.js';
+import { loggerFor } from '../../src/observability/log.js';
 import { createTestApp, type Account, type TestApp } from '../support/app.js';
 import { listen, openSse, type SseMessage, type SseStream } from '../support/sse.js';
 
@@ -341,8 +343,14 @@ describe('what ends a stream', () => {
   });
 
   it('the client leaving: the server lets go of the stream (a new one still gets events)', async () => {
+    const hub = eventsOf(t.db, loggerFor(t.config));
+    const before = hub.openStreams;
     const leaving = await subscribe(owner, { args: 'name: "left"' });
+    expect(hub.openStreams).toBe(before + 1);
     await leaving.close();
+    // Released when the server sees the connection close: polled, since that arrives on the server's own schedule.
+    for (let waited = 0; hub.openStreams > before && waited < 5_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    expect(hub.openStreams).toBe(before);
     const staying = await subscribe(owner, { args: 'name: "left"' });
     await relate('PUT', 'left', owner, pub);
     expect((await staying.take(1)).map(eventOf).map((e) => e.name)).toEqual(['left']);

@@ -179,9 +179,16 @@ export function relationReaderAt(at: Record<(typeof PAGE_FIELDS)[number], number
  *   the index scan that found it instead of a second lookup by its key (26 index descents fewer on a page of
  *   25; pgbench: about 9 % of the relationsTo statement's cost, docs/performance.md).
  * `showsVersion` false (nothing will show a version): a content end's version only where the end pins one,
- * whose title and status it shows, and no version author.
+ * whose title and status it shows, and no version author; `showsAuthor` false: the versions without their authors.
  */
-export function withEnds(select: (columns: Prisma.Sql) => Prisma.Sql, offset: number, otherEnd: End, otherType: EntityType, showsVersion = true): Prisma.Sql {
+export function withEnds(
+  select: (columns: Prisma.Sql) => Prisma.Sql,
+  offset: number,
+  otherEnd: End,
+  otherType: EntityType,
+  showsVersion = true,
+  showsAuthor = showsVersion,
+): Prisma.Sql {
   const id = col(otherEnd, 'id');
   const version = col(otherEnd, 'version');
   const page = offset > 0 ? Prisma.sql`(${select(Prisma.raw('r.id'))} OFFSET ${offset}) p JOIN relations r ON r.id = p.id` : Prisma.sql`(${select(Prisma.raw('r.*'))}) r`;
@@ -195,23 +202,23 @@ export function withEnds(select: (columns: Prisma.Sql) => Prisma.Sql, offset: nu
       FROM ${page} LEFT JOIN spaces os ON os.id = ${id} ${creator} ORDER BY r.id`;
   }
   return Prisma.sql`SELECT ${PAGE_COLUMNS}, ${columnsOf('content', 'oc')}, ${columnsOf('spaces', 'os')}, ${columnsOf('content_versions', 'ov')},
-      ${showsVersion ? Prisma.sql`${columnsOf('users', 'ovu')},` : Prisma.empty} ${columnsOf('users', 'cu')}
+      ${showsAuthor ? Prisma.sql`${columnsOf('users', 'ovu')},` : Prisma.empty} ${columnsOf('users', 'cu')}
     FROM ${page}
     LEFT JOIN content oc ON oc.id = ${id}
     LEFT JOIN spaces os ON os.id = oc.space_id
-    ${versionJoins(version, showsVersion)}
+    ${versionJoins(version, showsVersion, showsAuthor)}
     ${creator}
     ORDER BY r.id`;
 }
 
 /**
- * The version a content end (joined as `oc`) shows, as `ov`, and with `showsVersion` its author as `ovu`: the
- * pinned version, else the latest. Without `showsVersion` the latest is not read: its number is NULL there,
- * which an index lookup answers without reading the index.
+ * The version a content end (joined as `oc`) shows, as `ov`, and with `showsVersion` and `showsAuthor` its author
+ * as `ovu`: the pinned version, else the latest. Without `showsVersion` the latest is not read: its number is NULL
+ * there, which an index lookup answers without reading the index.
  */
-export function versionJoins(version: Prisma.Sql, showsVersion: boolean): Prisma.Sql {
+export function versionJoins(version: Prisma.Sql, showsVersion: boolean, showsAuthor = showsVersion): Prisma.Sql {
   const number = shownVersionNumber(version, Prisma.sql`oc.version`, showsVersion);
-  if (!showsVersion) return Prisma.sql`LEFT JOIN content_versions ov ON ov.content_id = oc.id AND ov.number = ${number}`;
+  if (!showsVersion || !showsAuthor) return Prisma.sql`LEFT JOIN content_versions ov ON ov.content_id = oc.id AND ov.number = ${number}`;
   return Prisma.sql`LEFT JOIN content_versions ov ON ov.content_id = oc.id AND ov.number = ${number}
     LEFT JOIN users ovu ON ovu.id = ov.by_id`;
 }

@@ -161,6 +161,8 @@ export interface ListRelationsInput {
    * versions and their authors out. Default true.
    */
   showsVersion?: boolean;
+  /** False when nothing shows those versions' authors (a GraphQL selection without `by`); default showsVersion. */
+  showsVersionAuthor?: boolean;
 }
 
 interface PreparedList {
@@ -212,7 +214,7 @@ export async function listRelations(input: ListRelationsInput): Promise<Page<Rel
     const all = conditions(anchorId);
     if (input.after) all.push(desc ? Prisma.sql`r.id < ${input.after}` : Prisma.sql`r.id > ${input.after}`);
     const page = (columns: Prisma.Sql) => Prisma.sql`SELECT ${columns} ${from} WHERE ${where(all)} ORDER BY r.id ${Prisma.raw(desc ? 'DESC' : 'ASC')} LIMIT ${limit + 1}`;
-    return withEnds(page, offset, otherEnd, input.otherType, showsVersion);
+    return withEnds(page, offset, otherEnd, input.otherType, showsVersion, input.showsVersionAuthor ?? showsVersion);
   };
   const joined = await resolveWithRead(input.ctx, [input.anchor], [anchorEnd], 'id', build, showsVersion);
   const read = endsReader(joined.columns, otherEnd, input.otherType, showsVersion);

@@ -80,6 +80,36 @@ describe('dataloaders', () => {
     expect(t.db.statements.count - before).toBe(1);
   });
 
+  it("leaves a version's author out of the page when nothing shows it, and reads it when a fragment asks for it", async () => {
+    const texts: string[] = [];
+    const around = t.db.statements.around;
+    t.db.statements.around = (text, run) => {
+      texts.push(text);
+      return run();
+    };
+    try {
+      const page = (version: string, fragments = '') => `query {
+        relationsFrom(name: "reads", source: { type: USER, key: "current" }, targetType: CONTENT, first: 25) {
+          nodes { target { ... on Content { id version { ${version} } } } }
+        }
+      } ${fragments}`;
+      const numbers = await ok(t, reader.token, page('number'));
+      expect(numbers.relationsFrom.nodes.map((n: any) => n.target.version.number)).toEqual(Array(25).fill(1));
+      expect(texts).toHaveLength(1);
+      expect(texts[0]).toContain('content_versions ov');
+      expect(texts[0]).not.toContain('ovu');
+
+      texts.length = 0;
+      const authors = await ok(t, reader.token, page('...Author', 'fragment Author on Version { number by { displayName } }'));
+      expect(new Set(authors.relationsFrom.nodes.map((n: any) => n.target.version.by.displayName))).toEqual(new Set([t.admin.user.displayName]));
+      // The author came with the page: still one statement.
+      expect(texts).toHaveLength(1);
+      expect(texts[0]).toContain('ovu');
+    } finally {
+      t.db.statements.around = around;
+    }
+  });
+
   it('caps first at 200 silently', async () => {
     const { data } = await statementsFor(5000);
     expect(data.relationsFrom.nodes).toHaveLength(200);

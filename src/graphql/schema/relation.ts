@@ -14,7 +14,7 @@ import {
   type RelationRow,
 } from '../../services/relations.js';
 import { EntityRefInput, EntityTypeEnum, loadEnd, RelationEntity } from './entity-ref.js';
-import { showsVersion } from '../selection.js';
+import { showsVersion, showsVersionAuthor } from '../selection.js';
 import { resultOf } from './errors.js';
 import { UserRef } from './user.js';
 
@@ -115,6 +115,7 @@ builder.queryFields((t) => ({
       relationConnection({
         ctx,
         showsVersion: showsVersion(info),
+        showsVersionAuthor: showsVersionAuthor(info),
         name: a.name,
         direction: 'from',
         order: a.orderBy ?? 'asc',
@@ -143,6 +144,7 @@ builder.queryFields((t) => ({
       relationConnection({
         ctx,
         showsVersion: showsVersion(info),
+        showsVersionAuthor: showsVersionAuthor(info),
         name: a.name,
         direction: 'to',
         order: a.orderBy ?? 'asc',

@@ -75,3 +75,26 @@ function unavailableItself(error: unknown): boolean {
 export function isUnavailable(error: unknown): boolean {
   return unavailableItself(error) || unavailableItself((error as { cause?: unknown } | null)?.cause);
 }
+
+/** PostgreSQL failed this statement to break a cycle of lock waits (deadlock_detected): nothing of it was written. */
+export function isDeadlock(error: unknown): boolean {
+  return sqlState(error) === '40P01';
+}
+
+const DEADLOCK_ATTEMPTS = 3;
+
+/**
+ * Runs a write (one statement, or a whole transaction) again when PostgreSQL chose it to break a deadlock. A new
+ * relation's foreign-key checks lock the content it points at, while a space's or a content's delete locks that
+ * content and then, cascading, the relations on it: each can wait on the other, and PostgreSQL fails one of them,
+ * which is rolled back whole. Run again, it sees what the other did (an end gone answers 404).
+ */
+export async function retryingDeadlocks<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isDeadlock(error) || attempt >= DEADLOCK_ATTEMPTS) throw error;
+    }
+  }
+}

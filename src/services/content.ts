@@ -5,7 +5,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { contentSelector, parseContentStatus, parseContentType, type ContentStatus } from '../domain/entities.js';
 import { validateText } from '../domain/names.js';
 import { findVisibleContent, findVisibleSpace, resolveContent, resolveSpace, type VisibleContent } from './resolve.js';
-import { isForeignKeyViolation, isUniqueViolation } from '../db/errors.js';
+import { isForeignKeyViolation, isUniqueViolation, retryingDeadlocks } from '../db/errors.js';
 import { viewerHas } from './space-access.js';
 import { pageOf, pageOffset, pageSize, type Page } from './paging.js';
 import { columnsOf, rowOf } from './row-columns.js';
@@ -126,7 +126,7 @@ export async function purgeContent({ ctx, id }: { ctx: Ctx; id: string }): Promi
   const { content, space } = await resolveContent(ctx, id, { status: 'any', version: 0 });
   if (!(await viewerHas(ctx, space, 'ADMIN'))) throw new ForbiddenError('Purging content needs ADMIN permission in the space');
   if (content.status !== 'trashed') throw new ValidationError('Only trashed content can be purged; trash it first', 'purge');
-  await ctx.prisma.$executeRaw(Prisma.sql`DELETE FROM content WHERE id = ${content.id} AND ${asActor(ctx.viewer.id)}`);
+  await retryingDeadlocks(() => ctx.prisma.$executeRaw(Prisma.sql`DELETE FROM content WHERE id = ${content.id} AND ${asActor(ctx.viewer.id)}`));
   ctx.loaders.contents.clear(content.id);
   return content;
 }

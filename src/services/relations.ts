@@ -8,7 +8,7 @@ import { isPrivateName, privateNames, ruleFor, validateComment, validateNewRelat
 import { governingSpace, pinnedVersion, resolveEntity, type ResolvedEntity } from './resolve.js';
 import { askedVersion, prefetchEntities, resolveWithRead } from './prefetch.js';
 import { viewerHas } from './space-access.js';
-import { isForeignKeyViolation, violatedForeignKey } from '../db/errors.js';
+import { isForeignKeyViolation, retryingDeadlocks, violatedForeignKey } from '../db/errors.js';
 import type { DistinctEnds } from './traversal-sql.js';
 import { listSize, pageOf, pageOffset, pageSize, type Order, type Page } from './paging.js';
 import {
@@ -104,7 +104,8 @@ export async function createRelation({
   }
   const end = (e: ResolvedEntity) => ({ type: e.type, id: e.id, version: pinnedVersion(e) });
   try {
-    const rows = await ctx.prisma.$queryRaw<(RelationRow & { created: boolean })[]>(upsertStatement(name, end(source), end(target), ctx.viewer.id, note));
+    const statement = upsertStatement(name, end(source), end(target), ctx.viewer.id, note);
+    const rows = await retryingDeadlocks(() => ctx.prisma.$queryRaw<(RelationRow & { created: boolean })[]>(statement));
     const { created, ...relation } = rows[0];
     return { relation, created };
   } catch (error) {

@@ -6,7 +6,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors
 import { validateSpaceKey, validateText } from '../domain/names.js';
 import { FAVOURITE } from '../domain/relation-rules.js';
 import { findVisibleSpace, resolveSpace, resolveUser } from './resolve.js';
-import { isForeignKeyViolation, isUniqueViolation } from '../db/errors.js';
+import { isForeignKeyViolation, isUniqueViolation, retryingDeadlocks } from '../db/errors.js';
 import { viewerHas } from './space-access.js';
 import { pageOf, pageOffset, pageSize, type Page } from './paging.js';
 
@@ -99,11 +99,13 @@ export async function deleteSpace<T = undefined>({
 }): Promise<{ space: Space; recorded: T }> {
   const space = await resolveSpace(ctx, key);
   if (!(await viewerHas(ctx, space, 'ADMIN'))) throw new ForbiddenError('Only a space admin may delete the space');
-  const recorded = await ctx.prisma.$transaction(async (tx) => {
-    await tx.$executeRaw(Prisma.sql`DELETE FROM spaces WHERE id = ${space.id} AND ${asActor(ctx.viewer.id)}`);
-    // Without `alongside`, T is its default, undefined.
-    return (alongside ? alongside(tx, space) : undefined) as T;
-  });
+  const recorded = await retryingDeadlocks(() =>
+    ctx.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw(Prisma.sql`DELETE FROM spaces WHERE id = ${space.id} AND ${asActor(ctx.viewer.id)}`);
+      // Without `alongside`, T is its default, undefined.
+      return (alongside ? alongside(tx, space) : undefined) as T;
+    }),
+  );
   return { space, recorded };
 }
 

@@ -1,7 +1,7 @@
 // Real failures from the database in use (PGlite, or PostgreSQL with TEST_DATABASE_URL), recognised by code.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
-import { isForeignKeyViolation, isUnavailable, isUniqueViolation, sqlState, violatedForeignKey } from '../../src/db/errors.js';
+import { isDeadlock, isForeignKeyViolation, isUnavailable, isUniqueViolation, retryingDeadlocks, sqlState, violatedForeignKey } from '../../src/db/errors.js';
 import { Prisma, type User } from '../../src/generated/prisma/client.js';
 import { freshDatabase } from '../support/database.js';
 
@@ -91,6 +91,38 @@ describe('recognising database errors', () => {
 
   it('a plain bug is neither', () => {
     const bug = new TypeError("Cannot read properties of undefined (reading 'id')");
-    expect([isUnavailable(bug), isUniqueViolation(bug), isForeignKeyViolation(bug)]).toEqual([false, false, false]);
+    expect([isUnavailable(bug), isUniqueViolation(bug), isForeignKeyViolation(bug), isDeadlock(bug)]).toEqual([false, false, false, false]);
+  });
+
+  // PGlite has one connection and runs one transaction at a time: it cannot deadlock.
+  it.skipIf(!process.env.TEST_DATABASE_URL)('a real deadlock is recognised, and retryingDeadlocks runs the write that lost again', async () => {
+    const other = await db.prisma.user.create({ data: { email: 'd@example.com', displayName: 'D', username: 'd', accountId: 'd1', userKey: 'd2' } });
+    // Two transactions lock the two users in opposite orders; neither takes its second lock before both hold their first.
+    let held = 0;
+    let bothHeld!: () => void;
+    const barrier = new Promise<void>((resolve) => (bothHeld = resolve));
+    const failures: unknown[] = [];
+    const attempts = { first: 0, second: 0 };
+    const write = (which: 'first' | 'second', ids: number[]) =>
+      retryingDeadlocks(async () => {
+        attempts[which]++;
+        try {
+          await db.prisma.$transaction(async (tx) => {
+            await tx.$executeRaw(Prisma.sql`UPDATE users SET display_name = ${which} WHERE id = ${ids[0]}`);
+            if (++held === 2) bothHeld();
+            await barrier;
+            await tx.$executeRaw(Prisma.sql`UPDATE users SET display_name = ${which} WHERE id = ${ids[1]}`);
+          });
+        } catch (error) {
+          failures.push(error);
+          throw error;
+        }
+      });
+    await Promise.all([write('first', [existing.id, other.id]), write('second', [other.id, existing.id])]);
+    // PostgreSQL failed exactly one of them; that one ran again and succeeded.
+    expect(failures).toHaveLength(1);
+    expect(isDeadlock(failures[0])).toBe(true);
+    expect(sqlState(failures[0])).toBe('40P01');
+    expect(attempts.first + attempts.second).toBe(3);
   });
 });

@@ -191,6 +191,8 @@ export function withEnds(
 ): Prisma.Sql {
   const id = col(otherEnd, 'id');
   const version = col(otherEnd, 'version');
+  // An author only of a version that is read: one flag for the join and its columns.
+  const withAuthor = showsVersion && showsAuthor;
   const page = offset > 0 ? Prisma.sql`(${select(Prisma.raw('r.id'))} OFFSET ${offset}) p JOIN relations r ON r.id = p.id` : Prisma.sql`(${select(Prisma.raw('r.*'))}) r`;
   const creator = Prisma.sql`LEFT JOIN users cu ON cu.id = r.created_by_id`;
   if (otherType === 'USER') {
@@ -202,23 +204,23 @@ export function withEnds(
       FROM ${page} LEFT JOIN spaces os ON os.id = ${id} ${creator} ORDER BY r.id`;
   }
   return Prisma.sql`SELECT ${PAGE_COLUMNS}, ${columnsOf('content', 'oc')}, ${columnsOf('spaces', 'os')}, ${columnsOf('content_versions', 'ov')},
-      ${showsAuthor ? Prisma.sql`${columnsOf('users', 'ovu')},` : Prisma.empty} ${columnsOf('users', 'cu')}
+      ${withAuthor ? Prisma.sql`${columnsOf('users', 'ovu')},` : Prisma.empty} ${columnsOf('users', 'cu')}
     FROM ${page}
     LEFT JOIN content oc ON oc.id = ${id}
     LEFT JOIN spaces os ON os.id = oc.space_id
-    ${versionJoins(version, showsVersion, showsAuthor)}
+    ${versionJoins(version, showsVersion, withAuthor)}
     ${creator}
     ORDER BY r.id`;
 }
 
 /**
- * The version a content end (joined as `oc`) shows, as `ov`, and with `showsVersion` and `showsAuthor` its author
- * as `ovu`: the pinned version, else the latest. Without `showsVersion` the latest is not read: its number is NULL
- * there, which an index lookup answers without reading the index.
+ * The version a content end (joined as `oc`) shows, as `ov`, and `withAuthor` its author as `ovu`: the pinned
+ * version, else the latest. Without `showsVersion` the latest is not read: its number is NULL there, which an
+ * index lookup answers without reading the index.
  */
-export function versionJoins(version: Prisma.Sql, showsVersion: boolean, showsAuthor = showsVersion): Prisma.Sql {
+export function versionJoins(version: Prisma.Sql, showsVersion: boolean, withAuthor: boolean): Prisma.Sql {
   const number = shownVersionNumber(version, Prisma.sql`oc.version`, showsVersion);
-  if (!showsVersion || !showsAuthor) return Prisma.sql`LEFT JOIN content_versions ov ON ov.content_id = oc.id AND ov.number = ${number}`;
+  if (!withAuthor) return Prisma.sql`LEFT JOIN content_versions ov ON ov.content_id = oc.id AND ov.number = ${number}`;
   return Prisma.sql`LEFT JOIN content_versions ov ON ov.content_id = oc.id AND ov.number = ${number}
     LEFT JOIN users ovu ON ovu.id = ov.by_id`;
 }

@@ -215,7 +215,7 @@ export async function listRelations(input: ListRelationsInput): Promise<Page<Rel
     const all = conditions(anchorId);
     if (input.after) all.push(desc ? Prisma.sql`r.id < ${input.after}` : Prisma.sql`r.id > ${input.after}`);
     const page = (columns: Prisma.Sql) => Prisma.sql`SELECT ${columns} ${from} WHERE ${where(all)} ORDER BY r.id ${Prisma.raw(desc ? 'DESC' : 'ASC')} LIMIT ${limit + 1}`;
-    return withEnds(page, offset, otherEnd, input.otherType, showsVersion, input.showsVersionAuthor ?? showsVersion);
+    return withEnds(page, offset, otherEnd, input.otherType, showsVersion, input.showsVersionAuthor);
   };
   const joined = await resolveWithRead(input.ctx, [input.anchor], [anchorEnd], 'id', build, showsVersion);
   const read = endsReader(joined.columns, otherEnd, input.otherType, showsVersion);

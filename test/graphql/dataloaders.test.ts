@@ -110,6 +110,37 @@ describe('dataloaders', () => {
     }
   });
 
+  it("shows every liker's creator from the page alone, whether the liker created the relation or a site admin did", async () => {
+    const admin = createContext(t.config, t.db, { id: t.admin.user.id, siteAdmin: true, tokenId: 0 });
+    const liked = await createContent({ ctx: admin, spaceKey: 'LOAD0', title: 'Liked' });
+    const likers = [await t.account('Liker A'), await t.account('Liker B'), await t.account('Liker C')];
+    // A likes for itself; the admin creates B's and C's (the page's creator is then not its other end).
+    for (const [i, liker] of likers.entries()) {
+      const creator = i === 0 ? liker.user : t.admin.user;
+      await createRelation({
+        ctx: createContext(t.config, t.db, { id: creator.id, siteAdmin: creator.siteAdmin, tokenId: 0 }),
+        name: 'likes',
+        source: { type: 'USER', key: liker.user.accountId },
+        target: { type: 'CONTENT', key: String(liked.id) },
+      });
+    }
+    const before = t.db.statements.count;
+    const data = await ok(
+      t,
+      reader.token,
+      `query($id: String!) { relationsTo(name: "likes", target: { type: CONTENT, key: $id }, sourceType: USER) {
+        nodes { source { ... on User { displayName } } relationData { createdBy { displayName } } }
+      } }`,
+      { id: String(liked.id) },
+    );
+    expect(data.relationsTo.nodes.map((n: any) => [n.source.displayName, n.relationData.createdBy.displayName])).toEqual([
+      ['Liker A', 'Liker A'],
+      ['Liker B', t.admin.user.displayName],
+      ['Liker C', t.admin.user.displayName],
+    ]);
+    expect(t.db.statements.count - before).toBe(1);
+  });
+
   it('caps first at 200 silently', async () => {
     const { data } = await statementsFor(5000);
     expect(data.relationsFrom.nodes).toHaveLength(200);

@@ -168,6 +168,16 @@ export function relationReaderAt(at: Record<(typeof PAGE_FIELDS)[number], number
   };
 }
 
+/** What a `withEnds` page shows of its rows' ends, and which users the request holds already. */
+export interface EndsShown {
+  /** False when nothing will show a version: a content end's version only where the end pins one, whose title and status it shows, and no version author. Default true. */
+  showsVersion?: boolean;
+  /** False when nothing shows those versions' authors. Default `showsVersion`. */
+  showsAuthor?: boolean;
+  /** A user id (in SQL) whose row the request holds already (the page's anchor): a relation it created does not read it again. */
+  heldUser?: Prisma.Sql;
+}
+
 /**
  * Wraps a page statement so that each row carries the relation, the other end (user, space, or content with
  * its space, shown version and that version's author) and the relation's creator, joined after LIMIT/OFFSET
@@ -178,29 +188,35 @@ export function relationReaderAt(at: Record<(typeof PAGE_FIELDS)[number], number
  * - Without one (first pages, cursor pages, a single relation) it reads whole rows: each relation comes from
  *   the index scan that found it instead of a second lookup by its key (26 index descents fewer on a page of
  *   25; pgbench: about 9 % of the relationsTo statement's cost, docs/performance.md).
- * `showsVersion` false (nothing will show a version): a content end's version only where the end pins one,
- * whose title and status it shows, and no version author; `showsAuthor` false: the versions without their authors.
+ * - A relation is most often created by one of the users it already names (a like, by its source user, listed
+ *   from that user or from the page): the creator is read only when it is neither the row's other end nor
+ *   `heldUser`, the reader priming each user it finds. Its lookup key is then NULL, which ends the index lookup
+ *   before it descends (a condition beside the key would not).
  */
 export function withEnds(
   select: (columns: Prisma.Sql) => Prisma.Sql,
   offset: number,
   otherEnd: End,
   otherType: EntityType,
-  showsVersion = true,
-  showsAuthor = showsVersion,
+  { showsVersion = true, showsAuthor = showsVersion, heldUser }: EndsShown = {},
 ): Prisma.Sql {
   const id = col(otherEnd, 'id');
   const version = col(otherEnd, 'version');
   // An author only of a version that is read: one flag for the join and its columns.
   const withAuthor = showsVersion && showsAuthor;
   const page = offset > 0 ? Prisma.sql`(${select(Prisma.raw('r.id'))} OFFSET ${offset}) p JOIN relations r ON r.id = p.id` : Prisma.sql`(${select(Prisma.raw('r.*'))}) r`;
-  const creator = Prisma.sql`LEFT JOIN users cu ON cu.id = r.created_by_id`;
+  const held = [...(otherType === 'USER' ? [id] : []), ...(heldUser ? [heldUser] : [])];
+  const creatorKey =
+    held.length === 0
+      ? Prisma.raw('r.created_by_id')
+      : Prisma.sql`CASE WHEN ${Prisma.join(
+          held.map((user) => Prisma.sql`r.created_by_id <> ${user}`),
+          ' AND ',
+        )} THEN r.created_by_id END`;
+  const creator = Prisma.sql`LEFT JOIN users cu ON cu.id = ${creatorKey}`;
   if (otherType === 'USER') {
-    // A user's relation is most often created by that user (a like, a favourite): the creator is then the
-    // other end already on the row, and is not read twice (the reader primes each user it finds). A NULL key
-    // (the CASE) ends the index lookup before it descends; a condition beside the key would not.
     return Prisma.sql`SELECT ${PAGE_COLUMNS}, ${columnsOf('users', 'ou')}, ${columnsOf('users', 'cu')}
-      FROM ${page} LEFT JOIN users ou ON ou.id = ${id} LEFT JOIN users cu ON cu.id = CASE WHEN r.created_by_id <> ${id} THEN r.created_by_id END ORDER BY r.id`;
+      FROM ${page} LEFT JOIN users ou ON ou.id = ${id} ${creator} ORDER BY r.id`;
   }
   if (otherType === 'SPACE') {
     return Prisma.sql`SELECT ${PAGE_COLUMNS}, ${columnsOf('spaces', 'os')}, ${columnsOf('users', 'cu')}

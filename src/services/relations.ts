@@ -79,7 +79,9 @@ export async function getRelation({ ctx, ...input }: { ctx: Ctx } & RelationKey)
       ...anchorConditionsAt('source', input.source.type, sourceId, askedVersion(input.source)),
       ...anchorConditionsAt('target', input.target.type, targetId, askedVersion(input.target)),
     ];
-    return withEnds((columns) => Prisma.sql`SELECT ${columns} FROM relations r WHERE ${where(conditions)}`, 0, 'target', input.target.type);
+    // A user source's row comes with the lookup (or is the token's user).
+    const heldUser = input.source.type === 'USER' ? sourceId : undefined;
+    return withEnds((columns) => Prisma.sql`SELECT ${columns} FROM relations r WHERE ${where(conditions)}`, 0, 'target', input.target.type, { heldUser });
   };
   // The source's shown version comes from the lookup; the target's, when there is a relation to show, from withEnds.
   const read = await resolveWithRead(ctx, [input.source, input.target], ['source', 'target'], 'id', build, [true, false]);
@@ -215,7 +217,9 @@ export async function listRelations(input: ListRelationsInput): Promise<Page<Rel
     const all = conditions(anchorId);
     if (input.after) all.push(desc ? Prisma.sql`r.id < ${input.after}` : Prisma.sql`r.id > ${input.after}`);
     const page = (columns: Prisma.Sql) => Prisma.sql`SELECT ${columns} ${from} WHERE ${where(all)} ORDER BY r.id ${Prisma.raw(desc ? 'DESC' : 'ASC')} LIMIT ${limit + 1}`;
-    return withEnds(page, offset, otherEnd, input.otherType, showsVersion, input.showsVersionAuthor);
+    // A user anchor's row is in the request's loaders: the token's user for `current`, else the lookup's.
+    const heldUser = input.anchor.type === 'USER' ? anchorId : undefined;
+    return withEnds(page, offset, otherEnd, input.otherType, { showsVersion, showsAuthor: input.showsVersionAuthor, heldUser });
   };
   const joined = await resolveWithRead(input.ctx, [input.anchor], [anchorEnd], 'id', build, showsVersion);
   const read = endsReader(joined.columns, otherEnd, input.otherType, showsVersion);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createContext } from '../../src/context.js';
 import { createContent } from '../../src/services/content.js';
 import { createRelation } from '../../src/services/relations.js';
@@ -124,6 +124,21 @@ describe('dataloaders', () => {
         target: { type: 'CONTENT', key: String(liked.id) },
       });
     }
+    // What each statement returned: the creators the page read (`cu`, joined only for a creator not already on the row).
+    const results: { columns: string[]; rows: unknown[][] }[] = [];
+    const around = t.db.statements.around;
+    t.db.statements.around = async (_text, run) => {
+      const result = await run();
+      results.push(result as (typeof results)[number]);
+      return result;
+    };
+    const creatorsRead = () => {
+      const [{ columns, rows }] = results.splice(0);
+      return rows.map((row) => row[columns.indexOf('cu.id')]).filter((id) => id !== null);
+    };
+    onTestFinished(() => {
+      t.db.statements.around = around;
+    });
     const before = t.db.statements.count;
     const data = await ok(
       t,
@@ -139,6 +154,37 @@ describe('dataloaders', () => {
       ['Liker C', t.admin.user.displayName],
     ]);
     expect(t.db.statements.count - before).toBe(1);
+    expect(creatorsRead()).toEqual([t.admin.user.id, t.admin.user.id]);
+
+    // Listed from the liker who created it (by accountId, and as `current`): the creator is the anchor, whose row
+    // the request holds (the lookup's, the token's), so the page does not read it and no statement follows.
+    const [self] = likers;
+    await ok(t, self.token, '{ __typename }');
+    const fromLiker = `query($key: String!) { relationsFrom(name: "likes", source: { type: USER, key: $key }, targetType: CONTENT) {
+      nodes { target { ... on Content { title } } relationData { createdBy { displayName } } }
+    } }`;
+    for (const [token, key] of [
+      [reader.token, self.user.accountId],
+      [self.token, 'current'],
+    ]) {
+      results.length = 0;
+      const start = t.db.statements.count;
+      const mine = await ok(t, token, fromLiker, { key });
+      expect(mine.relationsFrom.nodes).toEqual([{ target: { title: 'Liked' }, relationData: { createdBy: { displayName: 'Liker A' } } }]);
+      expect(t.db.statements.count - start).toBe(1);
+      expect(creatorsRead()).toEqual([]);
+    }
+    // One relation between two named ends: its creator is the source, which the lookup read.
+    const one = await ok(
+      t,
+      reader.token,
+      `query($key: String!, $id: String!) { relation(name: "likes", source: { type: USER, key: $key }, target: { type: CONTENT, key: $id }) {
+        relationData { createdBy { displayName } }
+      } }`,
+      { key: self.user.accountId, id: String(liked.id) },
+    );
+    expect(one.relation.relationData.createdBy.displayName).toBe('Liker A');
+    expect(creatorsRead()).toEqual([]);
   });
 
   it('caps first at 200 silently', async () => {

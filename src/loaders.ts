@@ -28,6 +28,16 @@ export class Loader<K, V> extends DataLoader<K, V> {
     return this.held.has(key) ? (this.held.get(key) as V) : this.load(key);
   }
 
+  /** The values of `keys`: at once when all are held, else one batch for them (a promise per key only then). */
+  getMany(keys: readonly K[]): (V | Error)[] | Promise<(V | Error)[]> {
+    const values: V[] = [];
+    for (const key of keys) {
+      if (!this.held.has(key)) return this.loadMany(keys);
+      values.push(this.held.get(key) as V);
+    }
+    return values;
+  }
+
   prime(key: K, value: V | PromiseLike<V> | Error): this {
     if (!this.held.has(key) && !(value instanceof Error) && !isPromiseLike(value)) this.held.set(key, value);
     return super.prime(key, value);

@@ -14,9 +14,10 @@ const present = <T>(value: T | Error | null | undefined): value is T => value !=
 
 export async function contentViews(ctx: Ctx, items: ContentItem[], withSpace: boolean): Promise<LoadedContentView[]> {
   const versionKey = (item: ContentItem) => `${item.content.id}:${item.pinnedVersion || item.content.version}`;
+  // What a page statement primed comes at once (Loader.getMany): no promise per row.
   const [versions, spaces] = await Promise.all([
-    ctx.loaders.contentVersions.loadMany(items.map(versionKey)),
-    withSpace ? ctx.loaders.spaces.loadMany(items.map((i) => i.content.spaceId)) : Promise.resolve([]),
+    ctx.loaders.contentVersions.getMany(items.map(versionKey)),
+    withSpace ? ctx.loaders.spaces.getMany(items.map((i) => i.content.spaceId)) : [],
   ]);
   const versionOf = new Map<string, ContentVersion>();
   versions.forEach((v, i) => present(v) && versionOf.set(versionKey(items[i]), v));
@@ -24,7 +25,7 @@ export async function contentViews(ctx: Ctx, items: ContentItem[], withSpace: bo
   spaces.forEach((s) => present(s) && spaceOf.set(s.id, s));
   const authorIds = [...new Set([...versionOf.values()].map((v) => v.byId).filter((id): id is number => id !== null))];
   const authors = new Map<number, User>();
-  (await ctx.loaders.users.loadMany(authorIds)).forEach((u) => present(u) && authors.set(u.id, u));
+  (await ctx.loaders.users.getMany(authorIds)).forEach((u) => present(u) && authors.set(u.id, u));
   return items.map((item) => {
     const version = versionOf.get(versionKey(item)) ?? null;
     return {
@@ -44,11 +45,11 @@ export async function contentView(ctx: Ctx, content: Content, pinnedVersion = 0,
 
 /** Loads rows by id through a loader, dropping the missing ones. */
 export async function loadMap<T extends { id: number }>(
-  loader: { loadMany(ids: readonly number[]): Promise<(T | null | Error)[]> },
+  loader: { getMany(ids: readonly number[]): (T | null | Error)[] | Promise<(T | null | Error)[]> },
   ids: number[],
 ): Promise<Map<number, T>> {
   const map = new Map<number, T>();
   if (ids.length === 0) return map;
-  for (const row of await loader.loadMany([...new Set(ids)])) if (present(row)) map.set(row.id, row);
+  for (const row of await loader.getMany([...new Set(ids)])) if (present(row)) map.set(row.id, row);
   return map;
 }

@@ -9,7 +9,8 @@ import { getRelation, listRelations } from '../../src/services/relations.js';
 import { linksFor, withQuery } from '../../src/rest/confluence/links.js';
 import { contentJson, spaceJson, userJson, type LoadedContentView } from '../../src/rest/confluence/serialize.js';
 import { relationExpand } from '../../src/rest/confluence/serialize-relation.js';
-import { EntityText, str } from '../../src/rest/confluence/serialize-text.js';
+import { str } from '../../src/http/json-text.js';
+import { EntityText } from '../../src/rest/confluence/serialize-text.js';
 import { BASE, createTestApp, type Account, type TestApp } from '../support/app.js';
 import * as reference from './reference-json.js';
 

@@ -1,6 +1,7 @@
 // The five relation operations (docs/confluence.md).
 import type { Context } from 'hono';
 import { NotFoundError } from '../../domain/errors.js';
+import { jsonText } from '../../http/json-text.js';
 import type { EntityRef } from '../../domain/entities.js';
 import { endCursor } from '../../services/paging.js';
 import { createRelation, deleteRelation, getRelation, listRelations } from '../../services/relations.js';
@@ -14,9 +15,6 @@ type C = Context<ConfluenceEnv>;
 type End = 'source' | 'target';
 
 const ONE = '/relation/:relationName/from/:sourceType/:sourceKey/to/:targetType/:targetKey';
-
-/** An answer already written as JSON text, with the headers `c.json` would send. */
-const jsonText = (c: C, text: string) => c.body(text, 200, { 'Content-Type': 'application/json' });
 
 /** The relation a request names; status and version only matter for content (the service ignores them otherwise). */
 async function relationKey(c: C, request: typeof relationRequest | typeof relationDeleteRequest = relationRequest) {

@@ -7,7 +7,8 @@ import type { EntityType } from '../../domain/entities.js';
 import type { RelationRow } from '../../services/relations.js';
 import { API, withQuery, type Links } from './links.js';
 import { contentSelfPath, type LoadedContentView } from './serialize.js';
-import { date, EntityText, str } from './serialize-text.js';
+import { str } from '../../http/json-text.js';
+import { date, EntityText } from './serialize-text.js';
 import { contentViews, loadMap } from './views.js';
 
 export interface RelationExpand {

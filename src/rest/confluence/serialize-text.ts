@@ -4,15 +4,8 @@
 // Byte for byte the same as JSON.stringify(userJson(…)) etc.: test/confluence/serialize-text.test.ts.
 import type { Space, User } from '../../generated/prisma/client.js';
 import { absolute, spacePath, userPath, type Links } from './links.js';
+import { str } from '../../http/json-text.js';
 import { contentShown, contentSpacePath, profilePicturePath, versionShown, type LoadedContentView } from './serialize.js';
-
-// Characters JSON.stringify may escape; any surrogate takes the slow path, though only lone ones are escaped.
-const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-/** A JSON string literal, as JSON.stringify writes it; testing for escapes is twice as fast as stringifying. */
-export function str(value: string): string {
-  return ESCAPED.test(value) ? JSON.stringify(value) : `"${value}"`;
-}
 
 /** A date as JSON.stringify writes it: ISO text, which never needs escaping. */
 export const date = (value: Date) => `"${value.toISOString()}"`;

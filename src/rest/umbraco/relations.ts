@@ -1,12 +1,13 @@
 // /relation routes (docs/umbraco.md). Parent = source content, child = target content, alias = relation name.
 import type { Hono } from 'hono';
 import type { Ctx } from '../../context.js';
+import { jsonText } from '../../http/json-text.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { createRelation, deleteRelationById, findRelationById, listRelationsByName, listRelationsOfEntity, type RelationRow } from '../../services/relations.js';
 import { contentNotFound, relationNotFound, validationFailed, type ErrorDetail } from './errors.js';
 import type { UmbracoEnv } from './index.js';
 import { readRelationInput, type RelationInput } from './schemas.js';
-import { relationBody, relationList, relationListPath } from './serialize.js';
+import { relationBody, relationListPath, relationListText } from './serialize.js';
 
 const RESERVED = new Set(['parent', 'child', 'type']);
 const isId = (segment: string) => /^\d+$/.test(segment);
@@ -58,11 +59,11 @@ function asValidationFailure(error: unknown, input: RelationInput): unknown {
 
 export function registerRelations(app: Hono<UmbracoEnv>, base: string): void {
   app.get('/relation/parent/:id', async (c) =>
-    c.json(relationList(base, relationListPath('parent', c.req.param('id')), await relationsOfContent(c.get('ctx'), 'from', c.req.param('id')))),
+    jsonText(c, relationListText(base, relationListPath('parent', c.req.param('id')), await relationsOfContent(c.get('ctx'), 'from', c.req.param('id')))),
   );
 
   app.get('/relation/child/:id', async (c) =>
-    c.json(relationList(base, relationListPath('child', c.req.param('id')), await relationsOfContent(c.get('ctx'), 'to', c.req.param('id')))),
+    jsonText(c, relationListText(base, relationListPath('child', c.req.param('id')), await relationsOfContent(c.get('ctx'), 'to', c.req.param('id')))),
   );
 
   // An all-digit segment is a relation id; anything else is a relation type alias.
@@ -70,7 +71,7 @@ export function registerRelations(app: Hono<UmbracoEnv>, base: string): void {
     const key = c.req.param('key');
     if (RESERVED.has(key)) throw relationNotFound(key);
     if (isId(key)) return c.json(relationBody(base, await relationById(c.get('ctx'), key)));
-    return c.json(relationList(base, relationListPath('alias', key), await relationsByAlias(c.get('ctx'), key)));
+    return jsonText(c, relationListText(base, relationListPath('alias', key), await relationsByAlias(c.get('ctx'), key)));
   });
 
   for (const path of ['/relation', '/relation/']) {

@@ -27,7 +27,7 @@ export interface Database {
    */
   read<T = Record<string, unknown>>(statement: Prisma.Sql, options?: ReadOptions): Promise<T[]>;
   /** As `read`, rows as arrays in the order of `columns`: cheaper for wide rows (no object with dozens of keys per row). */
-  readRows(statement: Prisma.Sql, options?: ReadOptions): Promise<{ columns: string[]; rows: unknown[][] }>;
+  readRows(statement: Prisma.Sql, options?: ReadOptions): Promise<{ columns: readonly string[]; rows: unknown[][] }>;
   /** With DATABASE_READ_URL: runs one request with its caller's routing state, and records the WAL position of its writes. */
   request?<T>(run: () => Promise<T>): Promise<T>;
   /** With DATABASE_READ_URL: the token lookup tells who the caller is and the WAL position its reads must see. */

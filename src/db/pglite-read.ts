@@ -24,7 +24,7 @@ type Options = { rowMode: 'array' } | undefined;
 
 export interface PgliteReader {
   read<T>(statement: Prisma.Sql): Promise<T[]>;
-  readRows(statement: Prisma.Sql): Promise<{ columns: string[]; rows: unknown[][] }>;
+  readRows(statement: Prisma.Sql): Promise<{ columns: readonly string[]; rows: unknown[][] }>;
 }
 
 export function pgliteReader(pglite: PGlite): PgliteReader {

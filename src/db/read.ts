@@ -39,8 +39,23 @@ export async function readStatement<T>(pool: pg.Pool, statement: Prisma.Sql, nam
   return result.rows as T[];
 }
 
-export async function readArrays(pool: pg.Pool, statement: Prisma.Sql, named: boolean): Promise<{ columns: string[]; rows: unknown[][] }> {
+// The column names of each named statement's rows, one array per statement for as long as its columns stay
+// the same: readers built from a column list (relation-sql.ts) are kept per array instead of built per request.
+const columnsByName = new Map<string, string[]>();
+
+/** The result's column names: the array the statement's last result had when every name is the same. */
+function columnsOf(name: string | undefined, fields: pg.FieldDef[]): string[] {
+  const known = name === undefined ? undefined : columnsByName.get(name);
+  if (known && known.length === fields.length && fields.every((f, i) => f.name === known[i])) return known;
+  const columns = fields.map((f) => f.name);
+  if (name !== undefined) columnsByName.set(name, columns);
+  return columns;
+}
+
+/** Rows as arrays; `columns` may be shared with other results of the same statement, and is not to be changed. */
+export async function readArrays(pool: pg.Pool, statement: Prisma.Sql, named: boolean): Promise<{ columns: readonly string[]; rows: unknown[][] }> {
   const text = statement.text;
-  const result = await pool.query<unknown[]>({ name: named ? nameFor(text) : undefined, text, values: statement.values as unknown[], rowMode: 'array', types });
-  return { columns: result.fields.map((f) => f.name), rows: result.rows };
+  const name = named ? nameFor(text) : undefined;
+  const result = await pool.query<unknown[]>({ name, text, values: statement.values as unknown[], rowMode: 'array', types });
+  return { columns: columnsOf(name, result.fields), rows: result.rows };
 }

@@ -1,8 +1,10 @@
 import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
+import { GraphQLScalarType } from 'graphql';
 import { GraphQLDateTimeISO } from 'graphql-scalars';
 import type { Ctx } from '../context.js';
+import { isoTime } from '../domain/dates.js';
 
 export const builder = new SchemaBuilder<{
   Context: Ctx;
@@ -25,7 +27,12 @@ export const builder = new SchemaBuilder<{
 });
 
 // On the wire as today: toISOString() of a Date (graphql-scalars' DateTime would hand the Date itself to the JSON writer).
-builder.addScalarType('DateTime', GraphQLDateTimeISO, { description: 'An ISO-8601 date and time in UTC' });
+// A Date is written by isoTime, the same text at a third of the cost; anything else goes through the scalar's checks.
+const DateTime = new GraphQLScalarType({
+  ...GraphQLDateTimeISO.toConfig(),
+  serialize: (value) => (value instanceof Date && Number.isFinite(value.getTime()) ? isoTime(value) : GraphQLDateTimeISO.serialize(value)),
+});
+builder.addScalarType('DateTime', DateTime, { description: 'An ISO-8601 date and time in UTC' });
 
 builder.queryType({});
 builder.mutationType({});

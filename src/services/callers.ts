@@ -117,15 +117,15 @@ export function confirmCaller(ctx: Ctx | undefined): Promise<void> | undefined {
 const carrying = (statement: Prisma.Sql, check: CallerCheck) => Prisma.sql`SELECT q.*, ${check.column()} AS rg_caller FROM (${statement}) q`;
 
 /** `ctx.db.readRows`, carrying the caller's check while it is pending (rows keep the statement's order: nothing above it sorts or joins). */
-export async function readRowsAs(ctx: Ctx, statement: Prisma.Sql): Promise<{ columns: string[]; rows: unknown[][] }> {
+export async function readRowsAs(ctx: Ctx, statement: Prisma.Sql): Promise<{ columns: readonly string[]; rows: unknown[][] }> {
   const check = ctx.caller;
   if (!check?.pending) return ctx.db.readRows(statement);
   const read = await ctx.db.readRows(carrying(statement, check));
-  read.columns.pop();
   let stamp: unknown;
   for (const row of read.rows) stamp = row.pop();
   await check.settle(stamp);
-  return read;
+  // A copy: the driver's column list may be shared with other results of the statement (db/read.ts).
+  return { columns: read.columns.slice(0, -1), rows: read.rows };
 }
 
 /** `ctx.db.read`, carrying the caller's check while it is pending. */

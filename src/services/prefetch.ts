@@ -207,7 +207,7 @@ async function resolveInOrder(ctx: Ctx, refs: EntityRef[], fields: string[]): Pr
 
 export interface ReadWithEntities {
   entities: ResolvedEntity[];
-  columns: string[];
+  columns: readonly string[];
   rows: unknown[][];
 }
 

@@ -132,7 +132,7 @@ export const PAGE_FIELDS = [
 export const PAGE_COLUMNS = Prisma.raw(PAGE_FIELDS.map((f) => (snake(f) === f ? `r.${f}` : `r.${snake(f)} AS "${f}"`)).join(', '));
 
 /** Reads the relation of a row holding PAGE_COLUMNS (a `withEnds` row, say), with its typed end columns derived from type and id. */
-export function relationReader(columns: string[]): (row: unknown[]) => RelationRow {
+export function relationReader(columns: readonly string[]): (row: unknown[]) => RelationRow {
   const at = Object.fromEntries(PAGE_FIELDS.map((f) => [f, columns.indexOf(f)])) as Record<(typeof PAGE_FIELDS)[number], number>;
   if (Object.values(at).some((i) => i < 0)) throw new Error('missing relation columns in the page');
   return relationReaderAt(at);
@@ -275,8 +275,23 @@ export function shownVersionKey(content: Content, pinned: number, showsVersion: 
   return pinned || showsVersion ? `${content.id}:${pinned || content.version}` : null;
 }
 
+type EndsReader = (row: unknown[]) => { relation: RelationRow; ends: RowEnds };
+
+// Readers by column list: a named statement's rows share one list (db/read.ts), so a page finds its reader built
+// (finding each field's column cost more than reading the rows), and a list is forgotten with its statement's.
+const endsReaders = new WeakMap<readonly string[], Map<string, EndsReader>>();
+
 /** Reads `withEnds` rows (as arrays, with their column names): the relation and the rows joined to it. */
-export function endsReader(columns: string[], otherEnd: End, otherType: EntityType, showsVersion = true): (row: unknown[]) => { relation: RelationRow; ends: RowEnds } {
+export function endsReader(columns: readonly string[], otherEnd: End, otherType: EntityType, showsVersion = true): EndsReader {
+  let readers = endsReaders.get(columns);
+  if (!readers) endsReaders.set(columns, (readers = new Map()));
+  const key = `${otherEnd} ${otherType} ${showsVersion}`;
+  let reader = readers.get(key);
+  if (!reader) readers.set(key, (reader = buildEndsReader(columns, otherEnd, otherType, showsVersion)));
+  return reader;
+}
+
+function buildEndsReader(columns: readonly string[], otherEnd: End, otherType: EntityType, showsVersion: boolean): EndsReader {
   const relation = relationReader(columns);
   const has = (alias: string) => columns.includes(`${alias}.id`) || columns.includes(`${alias}.contentId`);
   const userReaders = ['cu', 'ou', 'ovu'].filter(has).map((alias) => rowReader(columns, 'users', alias));
@@ -345,7 +360,7 @@ export interface ByIdEnds {
 }
 
 /** Reads a `relationById` row. */
-export function readRelationById(columns: string[], row: unknown[]): { relation: RelationRow; ends: ByIdEnds } {
+export function readRelationById(columns: readonly string[], row: unknown[]): { relation: RelationRow; ends: ByIdEnds } {
   const relation = relationReader(columns)(row);
   const ends: ByIdEnds = { users: [], contents: [], spaces: [], versions: [] };
   const creator = rowReader(columns, 'users', 'cu')(row);

@@ -102,7 +102,7 @@ export function rowOf<T extends Table>(row: Record<string, unknown>, table: T, a
  * For rows read as arrays (Database.readRows): a function building `fields` into an object from the
  * columns named `${prefix}${field}`, or null when the first of them is null (an outer join found none).
  */
-export function fieldReader<T>(columns: string[], fields: readonly string[], prefix = ''): (row: unknown[]) => T | null {
+export function fieldReader<T>(columns: readonly string[], fields: readonly string[], prefix = ''): (row: unknown[]) => T | null {
   const at = fields.map((f) => columns.indexOf(prefix + f));
   if (at.some((i) => i < 0)) throw new Error(`missing columns for ${prefix || 'the row'}`);
   return (row) => {
@@ -114,6 +114,6 @@ export function fieldReader<T>(columns: string[], fields: readonly string[], pre
 }
 
 /** As `rowOf`, for rows read as arrays: a reader of `table`'s row under `alias`. */
-export function rowReader<T extends Table>(columns: string[], table: T, alias: string): (row: unknown[]) => RowOf[T] | null {
+export function rowReader<T extends Table>(columns: readonly string[], table: T, alias: string): (row: unknown[]) => RowOf[T] | null {
   return fieldReader<RowOf[T]>(columns, FIELDS[table], `${alias}.`);
 }

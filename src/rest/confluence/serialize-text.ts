@@ -4,11 +4,12 @@
 // Byte for byte the same as JSON.stringify(userJson(…)) etc.: test/confluence/serialize-text.test.ts.
 import type { Space, User } from '../../generated/prisma/client.js';
 import { absolute, spacePath, userPath, type Links } from './links.js';
+import { isoTime } from '../../domain/dates.js';
 import { str } from '../../http/json-text.js';
 import { contentShown, contentSpacePath, profilePicturePath, versionShown, type LoadedContentView } from './serialize.js';
 
-/** A date as JSON.stringify writes it: ISO text, which never needs escaping. */
-export const date = (value: Date) => `"${value.toISOString()}"`;
+/** A date as JSON.stringify writes it (isoTime is toISOString's text): ISO text, which never needs escaping. */
+export const date = (value: Date) => `"${isoTime(value)}"`;
 
 /** One per request (its links); remembers each user and space it has written. */
 export class EntityText {

@@ -1,6 +1,7 @@
 // Users, spaces and content in the Confluence wire shapes (docs/confluence.md).
 import type { Content, ContentVersion, LongTask, Space, User } from '../../generated/prisma/client.js';
 import { contentAsShown, type ContentView } from '../../domain/content-view.js';
+import { isoTime } from '../../domain/dates.js';
 import { absolute, API, contentPath, longTaskPath, spacePath, topLinks, userPath, withQuery, type Links } from './links.js';
 
 export const profilePicturePath = (links: Links) => `${links.context}/images/icons/profilepics/default.svg`;
@@ -59,7 +60,7 @@ export function contentShown(view: ContentView) {
 /** The version fields of a view; content without its version row shows its own. */
 export function versionShown({ content, version }: LoadedContentView) {
   return {
-    when: (version?.when ?? content.updatedAt).toISOString(),
+    when: isoTime(version?.when ?? content.updatedAt),
     message: version?.message ?? '',
     number: version?.number ?? content.version,
     minorEdit: version?.minorEdit ?? false,

@@ -1,5 +1,6 @@
 // Relations and relation types in the HAL shapes of docs/umbraco.md, with absolute links from PUBLIC_URL.
 import { v5 as uuidv5 } from 'uuid';
+import { isoTime } from '../../domain/dates.js';
 import { str } from '../../http/json-text.js';
 import type { RelationRow, RelationNameSummary } from '../../services/relations.js';
 
@@ -17,7 +18,7 @@ export function relationBody(base: string, row: RelationRow) {
     relationTypeAlias: row.name,
     // Umbraco stores a comment as a non-null string.
     comment: row.comment ?? '',
-    _createDate: row.createdAt.toISOString(),
+    _createDate: isoTime(row.createdAt),
     _links: { self: { href: relationHref(base, row.id) } },
   };
 }
@@ -35,7 +36,7 @@ export function relationListText(base: string, selfPath: string, rows: RelationR
   const bodies = rows.map(
     (row, i) =>
       `{"_id":${row.id},"parentId":"${row.sourceId}","childId":"${row.targetId}","relationTypeAlias":${str(row.name)},` +
-      `"comment":${str(row.comment ?? '')},"_createDate":"${row.createdAt.toISOString()}","_links":{"self":{"href":${hrefs[i]}}}}`,
+      `"comment":${str(row.comment ?? '')},"_createDate":"${isoTime(row.createdAt)}","_links":{"self":{"href":${hrefs[i]}}}}`,
   );
   return `{"_links":{"self":{"href":${str(base + selfPath)}}${relations}},"_embedded":{"relations":[${bodies.join(',')}]}}`;
 }

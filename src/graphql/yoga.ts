@@ -16,6 +16,7 @@ import { supportedOperations } from './operations.js';
 import { readableParams } from './params.js';
 import { eventStreams } from './sse.js';
 import { schema } from './schema/index.js';
+import { validationCache } from './validation-cache.js';
 
 const text = (args: unknown[]) => args.map((arg) => (typeof arg === 'string' ? arg : describeError(arg))).join(' ');
 
@@ -34,7 +35,10 @@ export function createGraphQL(config: Config, db: Database): YogaServerInstance<
     schema,
     graphqlEndpoint: '/graphql',
     maskedErrors: { maskError },
+    // Documents stay in yoga's parse cache; their validation results in ours (validation-cache.ts).
+    parserAndValidationCache: { validationCache: false },
     plugins: [
+      validationCache(),
       csrfPrevention,
       readableParams,
       ...armorPlugins(config.introspection),

@@ -100,6 +100,15 @@ describe('the cost of nested lists', () => {
     );
     expect(nestedCost(`{ ...F9 } ${fragments.join(' ')}`)).toBe(2 ** 9);
   });
+
+  it('costs 2^39 spreads without visiting each: every fragment once per request, from the compiled cost too', () => {
+    const fragments = Array.from({ length: 40 }, (_, i) =>
+      i === 0 ? 'fragment F0 on Query { relationsFrom(first: 1) { totalCount } }' : `fragment F${i} on Query { ...F${i - 1} ...F${i - 1} }`,
+    );
+    const document = parse(`{ ...F39 } ${fragments.join(' ')}`);
+    expect(queryCost(nested, document)).toBe(2 ** 39);
+    expect(queryCost(nested, document)).toBe(2 ** 39);
+  });
 });
 
 describe('the cost limit over HTTP', () => {

@@ -69,13 +69,21 @@ type Complete<T extends Table> = Exclude<DateField<RowOf[T]>, (typeof DATES)[T][
 const complete: { [T in Table]: Complete<T> } = { users: true, spaces: true, content: true, content_versions: true };
 void complete;
 
+// As `cache`: a page's lookup asks for the same few arrays on every request.
+const jsonCache = new Map<string, string>();
+
 /**
  * The table's row under `alias` as one JSON array, its columns in the model's field order: where a statement
  * carries a row on one of its rows only (a lookup leading a page), one value instead of a column per field,
  * which every other row would repeat as a NULL for PostgreSQL to write and the driver to read.
  */
 export function jsonOf(table: Table, alias: string): string {
-  return `json_build_array(${FIELDS[table].map((f) => `${alias}."${snake(f)}"`).join(', ')})`;
+  let json = jsonCache.get(`${table} ${alias}`);
+  if (json === undefined) {
+    json = `json_build_array(${FIELDS[table].map((f) => `${alias}."${snake(f)}"`).join(', ')})`;
+    jsonCache.set(`${table} ${alias}`, json);
+  }
+  return json;
 }
 
 /** Puts a `jsonOf` array (as the driver parsed it) into `into` under the keys `rowOf` reads, timestamps as Dates. */

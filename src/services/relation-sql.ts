@@ -129,32 +129,86 @@ export const PAGE_FIELDS = [
   'createdAt',
   'comment',
 ] as const;
-export const PAGE_COLUMNS = Prisma.raw(PAGE_FIELDS.map((f) => (snake(f) === f ? `r.${f}` : `r.${snake(f)} AS "${f}"`)).join(', '));
+export type PageField = (typeof PAGE_FIELDS)[number];
+const pageColumn = (f: PageField) => (snake(f) === f ? `r.${f}` : `r.${snake(f)} AS "${f}"`);
+export const PAGE_COLUMNS = Prisma.raw(PAGE_FIELDS.map(pageColumn).join(', '));
+
+/** The page fields a page's conditions can fix for every row: the name, and each end's type, id and version. */
+const FIXABLE = ['name', 'sourceType', 'sourceId', 'sourceVersion', 'targetType', 'targetId', 'targetVersion'] as const satisfies readonly PageField[];
+export type FixableField = (typeof FIXABLE)[number];
+
+/**
+ * Fields whose value the page's conditions fix for every row (a list's name, its anchor end, the type and
+ * version of its other end): left out of the page's columns, and given to the reader instead.
+ */
+export type FixedFields = Partial<Pick<RelationRow, FixableField>>;
+
+const pageColumnLists = new Map<string, Prisma.Sql>();
+
+/** PAGE_COLUMNS without the fields `fixed` names. */
+function pageColumnsWithout(fixed: readonly FixableField[]): Prisma.Sql {
+  if (fixed.length === 0) return PAGE_COLUMNS;
+  const key = fixed.join(' ');
+  let columns = pageColumnLists.get(key);
+  if (!columns)
+    pageColumnLists.set(
+      key,
+      (columns = Prisma.raw(
+        PAGE_FIELDS.filter((f) => !(fixed as readonly PageField[]).includes(f))
+          .map(pageColumn)
+          .join(', '),
+      )),
+    );
+  return columns;
+}
+
+/** Reads a row's relation; `fixed` holds the fields the row leaves out. */
+type FixedReader = (row: unknown[], fixed: FixedFields) => RelationRow;
+
+const positions = (columns: readonly string[]) => Object.fromEntries(PAGE_FIELDS.map((f) => [f, columns.indexOf(f)])) as Record<PageField, number>;
 
 /** Reads the relation of a row holding PAGE_COLUMNS (a `withEnds` row, say), with its typed end columns derived from type and id. */
 export function relationReader(columns: readonly string[]): (row: unknown[]) => RelationRow {
-  const at = Object.fromEntries(PAGE_FIELDS.map((f) => [f, columns.indexOf(f)])) as Record<(typeof PAGE_FIELDS)[number], number>;
-  if (Object.values(at).some((i) => i < 0)) throw new Error('missing relation columns in the page');
+  const at = positions(columns);
+  if (PAGE_FIELDS.some((f) => at[f] < 0)) throw new Error('missing relation columns in the page');
   return relationReaderAt(at);
 }
 
+/** As relationReader, for rows that may leave out the fixable fields: the reader takes those from its `fixed`. */
+function fixedRelationReader(columns: readonly string[]): FixedReader {
+  const at = positions(columns);
+  if (PAGE_FIELDS.some((f) => at[f] < 0 && !(FIXABLE as readonly PageField[]).includes(f))) throw new Error('missing relation columns in the page');
+  return readerAt(at);
+}
+
+const NONE_FIXED: FixedFields = {};
+
+/** A field from the row, or from `fixed` when the row does not hold it (`i` < 0). */
+const field = <F extends FixableField>(row: unknown[], i: number, fixed: FixedFields, f: F): RelationRow[F] => (i >= 0 ? row[i] : fixed[f]) as RelationRow[F];
+
 /** As relationReader, with each of PAGE_FIELDS at the given position of the row. */
-export function relationReaderAt(at: Record<(typeof PAGE_FIELDS)[number], number>): (row: unknown[]) => RelationRow {
-  return (row) => {
-    const sourceType = row[at.sourceType] as EntityType;
-    const sourceId = row[at.sourceId] as number;
-    const targetType = row[at.targetType] as EntityType;
-    const targetId = row[at.targetId] as number;
+export function relationReaderAt(at: Record<PageField, number>): (row: unknown[]) => RelationRow {
+  const read = readerAt(at);
+  return (row) => read(row, NONE_FIXED);
+}
+
+/** With each of PAGE_FIELDS at the given position of the row, or -1: given in `fixed`. */
+function readerAt(at: Record<PageField, number>): FixedReader {
+  return (row, fixed) => {
+    const sourceType = field(row, at.sourceType, fixed, 'sourceType');
+    const sourceId = field(row, at.sourceId, fixed, 'sourceId');
+    const targetType = field(row, at.targetType, fixed, 'targetType');
+    const targetId = field(row, at.targetId, fixed, 'targetId');
     // In the model's field order, as Prisma would build it.
     return {
       id: row[at.id] as number,
-      name: row[at.name] as string,
+      name: field(row, at.name, fixed, 'name'),
       sourceType,
       sourceId,
-      sourceVersion: row[at.sourceVersion] as number,
+      sourceVersion: field(row, at.sourceVersion, fixed, 'sourceVersion'),
       targetType,
       targetId,
-      targetVersion: row[at.targetVersion] as number,
+      targetVersion: field(row, at.targetVersion, fixed, 'targetVersion'),
       sourceUserId: typedId(sourceType, sourceId, 'USER'),
       sourceSpaceId: typedId(sourceType, sourceId, 'SPACE'),
       sourceContentId: typedId(sourceType, sourceId, 'CONTENT'),
@@ -176,6 +230,11 @@ export interface EndsShown {
   showsAuthor?: boolean;
   /** A user id (in SQL) whose row the request holds already (the page's anchor): a relation it created does not read it again. */
   heldUser?: Prisma.Sql;
+  /**
+   * Fields the page's conditions fix (FixedFields): not read, row after row, for PostgreSQL to write and pg to
+   * parse (a list from an anchor: six of the eleven); the reader is given their values.
+   */
+  fixed?: readonly FixableField[];
 }
 
 /**
@@ -198,7 +257,7 @@ export function withEnds(
   offset: number,
   otherEnd: End,
   otherType: EntityType,
-  { showsVersion = true, showsAuthor = showsVersion, heldUser }: EndsShown = {},
+  { showsVersion = true, showsAuthor = showsVersion, heldUser, fixed = [] }: EndsShown = {},
 ): Prisma.Sql {
   const id = col(otherEnd, 'id');
   const version = col(otherEnd, 'version');
@@ -214,15 +273,16 @@ export function withEnds(
           ' AND ',
         )} THEN r.created_by_id END`;
   const creator = Prisma.sql`LEFT JOIN users cu ON cu.id = ${creatorKey}`;
+  const columns = pageColumnsWithout(fixed);
   if (otherType === 'USER') {
-    return Prisma.sql`SELECT ${PAGE_COLUMNS}, ${columnsOf('users', 'ou')}, ${columnsOf('users', 'cu')}
+    return Prisma.sql`SELECT ${columns}, ${columnsOf('users', 'ou')}, ${columnsOf('users', 'cu')}
       FROM ${page} LEFT JOIN users ou ON ou.id = ${id} ${creator} ORDER BY r.id`;
   }
   if (otherType === 'SPACE') {
-    return Prisma.sql`SELECT ${PAGE_COLUMNS}, ${columnsOf('spaces', 'os')}, ${columnsOf('users', 'cu')}
+    return Prisma.sql`SELECT ${columns}, ${columnsOf('spaces', 'os')}, ${columnsOf('users', 'cu')}
       FROM ${page} LEFT JOIN spaces os ON os.id = ${id} ${creator} ORDER BY r.id`;
   }
-  return Prisma.sql`SELECT ${PAGE_COLUMNS}, ${columnsOf('content', 'oc')}, ${columnsOf('spaces', 'os')}, ${columnsOf('content_versions', 'ov')},
+  return Prisma.sql`SELECT ${columns}, ${columnsOf('content', 'oc')}, ${columnsOf('spaces', 'os')}, ${columnsOf('content_versions', 'ov')},
       ${withAuthor ? Prisma.sql`${columnsOf('users', 'ovu')},` : Prisma.empty} ${columnsOf('users', 'cu')}
     FROM ${page}
     LEFT JOIN content oc ON oc.id = ${id}
@@ -275,7 +335,8 @@ export function shownVersionKey(content: Content, pinned: number, showsVersion: 
   return pinned || showsVersion ? `${content.id}:${pinned || content.version}` : null;
 }
 
-type EndsReader = (row: unknown[]) => { relation: RelationRow; ends: RowEnds };
+/** Reads a row; `fixed` gives the fields the page left out (EndsShown.fixed). */
+type EndsReader = (row: unknown[], fixed?: FixedFields) => { relation: RelationRow; ends: RowEnds };
 
 // Readers by column list: a named statement's rows share one list (db/read.ts), so a page finds its reader built
 // (finding each field's column cost more than reading the rows), and a list is forgotten with its statement's.
@@ -292,15 +353,15 @@ export function endsReader(columns: readonly string[], otherEnd: End, otherType:
 }
 
 function buildEndsReader(columns: readonly string[], otherEnd: End, otherType: EntityType, showsVersion: boolean): EndsReader {
-  const relation = relationReader(columns);
+  const relation = fixedRelationReader(columns);
   const has = (alias: string) => columns.includes(`${alias}.id`) || columns.includes(`${alias}.contentId`);
   const userReaders = ['cu', 'ou', 'ovu'].filter(has).map((alias) => rowReader(columns, 'users', alias));
   const space = has('os') ? rowReader(columns, 'spaces', 'os') : () => null;
   const content = otherType === 'CONTENT' ? rowReader(columns, 'content', 'oc') : () => null;
   const version = otherType === 'CONTENT' ? rowReader(columns, 'content_versions', 'ov') : () => null;
   const pinnedField = `${otherEnd}Version` as const;
-  return (row) => {
-    const r = relation(row);
+  return (row, fixed = NONE_FIXED) => {
+    const r = relation(row, fixed);
     const c = content(row);
     const users: User[] = [];
     for (const read of userReaders) {

@@ -20,6 +20,8 @@ import {
   privacyConditions,
   PAGE_COLUMNS,
   endsReader,
+  type FixableField,
+  type FixedFields,
   readRelationById,
   relationById,
   relationReader,
@@ -174,7 +176,15 @@ interface PreparedList {
   from: Prisma.Sql;
   /** The list's conditions, given the anchor's id as SQL. */
   conditions: (anchorId: Prisma.Sql) => Prisma.Sql[];
+  /** What the conditions fix on every row, given the anchor's id: the name, the anchor end, the other end's type and version. */
+  fixed: (anchorId: number) => FixedFields;
 }
+
+/** The fields PreparedList.fixed gives, from whichever end anchors the list. */
+const FIXED_BY_LIST: Record<End, readonly FixableField[]> = {
+  source: ['name', 'sourceType', 'sourceId', 'sourceVersion', 'targetType', 'targetVersion'],
+  target: ['name', 'targetType', 'targetId', 'targetVersion', 'sourceType', 'sourceVersion'],
+};
 
 /** Checks the input (in the order it always has) and builds the list's SQL; the anchor resolves with the read itself. */
 function prepareList(input: ListRelationsInput): PreparedList {
@@ -185,16 +195,26 @@ function prepareList(input: ListRelationsInput): PreparedList {
   // Status and version select a state of content only; for users and spaces they are ignored.
   const selector: ContentSelector =
     otherType === 'CONTENT' ? contentSelector(input.otherStatus, input.otherVersion, `${otherEnd}Status`) : { status: 'current', version: 0 };
+  const anchorVersion = askedVersion(anchor);
   return {
     anchorEnd,
     otherEnd,
     from: Prisma.sql`FROM relations r ${endJoins(otherEnd, otherType)}`,
     conditions: (anchorId) => [
       Prisma.sql`r.name = ${name}`,
-      ...anchorConditionsAt(anchorEnd, anchor.type, anchorId, askedVersion(anchor)),
+      ...anchorConditionsAt(anchorEnd, anchor.type, anchorId, anchorVersion),
       ...endConditions(otherEnd, otherType, ctx.viewer, selector),
       ...privacyConditions(isPrivateName(name), ctx.viewer),
     ],
+    // Each an equality in `conditions`: the name's, anchorConditionsAt's three, and endConditions' type and version.
+    fixed: (anchorId) => ({
+      name,
+      [`${anchorEnd}Type`]: anchor.type,
+      [`${anchorEnd}Id`]: anchorId,
+      [`${anchorEnd}Version`]: anchorVersion,
+      [`${otherEnd}Type`]: otherType,
+      [`${otherEnd}Version`]: selector.version,
+    }),
   };
 }
 
@@ -205,7 +225,7 @@ function prepareList(input: ListRelationsInput): PreparedList {
 export async function listRelations(input: ListRelationsInput): Promise<Page<RelationRow>> {
   const limit = pageSize(input.limit, 'limit');
   const offset = pageOffset(input.offset);
-  const { anchorEnd, otherEnd, from, conditions } = prepareList(input);
+  const { anchorEnd, otherEnd, from, conditions, fixed } = prepareList(input);
   const desc = input.order === 'desc';
   if (limit === 0) {
     // Nothing to read, but a missing anchor is still an error.
@@ -219,12 +239,14 @@ export async function listRelations(input: ListRelationsInput): Promise<Page<Rel
     const page = (columns: Prisma.Sql) => Prisma.sql`SELECT ${columns} ${from} WHERE ${where(all)} ORDER BY r.id ${Prisma.raw(desc ? 'DESC' : 'ASC')} LIMIT ${limit + 1}`;
     // A user anchor's row is in the request's loaders: the token's user for `current`, else the lookup's.
     const heldUser = input.anchor.type === 'USER' ? anchorId : undefined;
-    return withEnds(page, offset, otherEnd, input.otherType, { showsVersion, showsAuthor: input.showsVersionAuthor, heldUser });
+    const shown = { showsVersion, showsAuthor: input.showsVersionAuthor, heldUser, fixed: FIXED_BY_LIST[anchorEnd] };
+    return withEnds(page, offset, otherEnd, input.otherType, shown);
   };
   const joined = await resolveWithRead(input.ctx, [input.anchor], [anchorEnd], 'id', build, showsVersion);
   const read = endsReader(joined.columns, otherEnd, input.otherType, showsVersion);
+  const known = fixed(joined.entities[0].id);
   const rows = joined.rows.map((row) => {
-    const { relation, ends } = read(row);
+    const { relation, ends } = read(row, known);
     primeEnds(input.ctx, ends);
     return relation;
   });

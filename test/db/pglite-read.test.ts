@@ -9,7 +9,7 @@ import { pgliteReader, type PgliteReader } from '../../src/db/pglite-read.js';
 import { Prisma, type User } from '../../src/generated/prisma/client.js';
 import { createContent, updateContent } from '../../src/services/content.js';
 import { asDomainError } from '../../src/services/failures.js';
-import { countRelations, createRelation, listRelations, type ListRelationsInput } from '../../src/services/relations.js';
+import { countRelations, createRelation, getRelation, listRelations, type ListRelationsInput } from '../../src/services/relations.js';
 import { addSpaceMember, createSpace } from '../../src/services/spaces.js';
 import { authenticateRequest, issueToken } from '../../src/services/tokens.js';
 import { insertUser } from '../../src/services/users.js';
@@ -293,6 +293,8 @@ describe('the hot reads of the app on PGlite', () => {
         const { name, direction, anchor, otherType, otherStatus, otherVersion } = input;
         await countRelations({ ctx, name, direction, anchor, otherType, otherStatus, otherVersion });
       }
+      // A single relation reads its ends' types, which a list leaves out (its conditions fix them).
+      await getRelation({ ctx, name: 'likes', source: me, target: { type: 'CONTENT', key: String(pages[0]) } });
     }
   }
 

@@ -187,6 +187,40 @@ describe('dataloaders', () => {
     expect(creatorsRead()).toEqual([]);
   });
 
+  it("leaves out of a list's page what its conditions fix (the name, the anchor end, the other end's type and version), and still shows them", async () => {
+    const admin = createContext(t.config, t.db, { id: t.admin.user.id, siteAdmin: true, tokenId: 0 });
+    const page = await createContent({ ctx: admin, spaceKey: 'LOAD0', title: 'Fixed' });
+    const liker = await t.account('Fixed liker');
+    await createRelation({
+      ctx: admin,
+      name: 'likes',
+      source: { type: 'USER', key: liker.user.accountId },
+      target: { type: 'CONTENT', key: String(page.id) },
+    });
+    const columns: string[][] = [];
+    const around = t.db.statements.around;
+    t.db.statements.around = async (_text, run) => {
+      const result = await run();
+      columns.push([...(result as { columns: string[] }).columns]);
+      return result;
+    };
+    onTestFinished(() => {
+      t.db.statements.around = around;
+    });
+    const data = await ok(
+      t,
+      reader.token,
+      `query($id: String!) { relationsTo(name: "likes", target: { type: CONTENT, key: $id }, sourceType: USER) {
+        nodes { name source { ... on User { accountId } } target { ... on Content { id version { number } } } }
+      } }`,
+      { id: String(page.id) },
+    );
+    expect(data.relationsTo.nodes).toEqual([{ name: 'likes', source: { accountId: liker.user.accountId }, target: { id: String(page.id), version: { number: 1 } } }]);
+    expect(columns).toHaveLength(1);
+    expect(columns[0]).toEqual(expect.arrayContaining(['id', 'sourceId', 'createdById', 'createdAt', 'comment']));
+    for (const fixed of ['name', 'sourceType', 'sourceVersion', 'targetType', 'targetId', 'targetVersion']) expect(columns[0]).not.toContain(fixed);
+  });
+
   it('caps first at 200 silently', async () => {
     const { data } = await statementsFor(5000);
     expect(data.relationsFrom.nodes).toHaveLength(200);

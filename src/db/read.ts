@@ -44,7 +44,7 @@ export async function readStatement<T>(pool: pg.Pool, statement: Prisma.Sql, nam
 const columnsByName = new Map<string, string[]>();
 
 /** The result's column names: the array the statement's last result had when every name is the same. */
-function columnsOf(name: string | undefined, fields: pg.FieldDef[]): string[] {
+function sharedColumns(name: string | undefined, fields: pg.FieldDef[]): string[] {
   const known = name === undefined ? undefined : columnsByName.get(name);
   if (known && known.length === fields.length && fields.every((f, i) => f.name === known[i])) return known;
   const columns = fields.map((f) => f.name);
@@ -57,5 +57,5 @@ export async function readArrays(pool: pg.Pool, statement: Prisma.Sql, named: bo
   const text = statement.text;
   const name = named ? nameFor(text) : undefined;
   const result = await pool.query<unknown[]>({ name, text, values: statement.values as unknown[], rowMode: 'array', types });
-  return { columns: columnsOf(name, result.fields), rows: result.rows };
+  return { columns: sharedColumns(name, result.fields), rows: result.rows };
 }

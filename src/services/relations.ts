@@ -180,12 +180,6 @@ interface PreparedList {
   fixed: (anchorId: number) => FixedFields;
 }
 
-/** The fields PreparedList.fixed gives, from whichever end anchors the list. */
-const FIXED_BY_LIST: Record<End, readonly FixableField[]> = {
-  source: ['name', 'sourceType', 'sourceId', 'sourceVersion', 'targetType', 'targetVersion'],
-  target: ['name', 'targetType', 'targetId', 'targetVersion', 'sourceType', 'sourceVersion'],
-};
-
 /** Checks the input (in the order it always has) and builds the list's SQL; the anchor resolves with the read itself. */
 function prepareList(input: ListRelationsInput): PreparedList {
   const { ctx, direction, otherType, anchor } = input;
@@ -239,7 +233,8 @@ export async function listRelations(input: ListRelationsInput): Promise<Page<Rel
     const page = (columns: Prisma.Sql) => Prisma.sql`SELECT ${columns} ${from} WHERE ${where(all)} ORDER BY r.id ${Prisma.raw(desc ? 'DESC' : 'ASC')} LIMIT ${limit + 1}`;
     // A user anchor's row is in the request's loaders: the token's user for `current`, else the lookup's.
     const heldUser = input.anchor.type === 'USER' ? anchorId : undefined;
-    const shown = { showsVersion, showsAuthor: input.showsVersionAuthor, heldUser, fixed: FIXED_BY_LIST[anchorEnd] };
+    // The fields `fixed` gives, whatever the anchor's id turns out to be.
+    const shown = { showsVersion, showsAuthor: input.showsVersionAuthor, heldUser, fixed: Object.keys(fixed(0)) as FixableField[] };
     return withEnds(page, offset, otherEnd, input.otherType, shown);
   };
   const joined = await resolveWithRead(input.ctx, [input.anchor], [anchorEnd], 'id', build, showsVersion);

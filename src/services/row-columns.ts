@@ -30,6 +30,8 @@ interface Aliased {
   fields: readonly string[];
   /** `alias.field`, in the order of `fields`. */
   keys: string[];
+  /** jsonOf's text. */
+  json: string;
 }
 
 // Built once per table and alias: these run for every row of every page.
@@ -43,6 +45,7 @@ function aliased(table: Table, alias: string): Aliased {
       sql: Prisma.raw(fields.map((f) => `${alias}."${snake(f)}" AS "${alias}.${f}"`).join(', ')),
       fields,
       keys: fields.map((f) => `${alias}.${f}`),
+      json: `json_build_array(${fields.map((f) => `${alias}."${snake(f)}"`).join(', ')})`,
     };
     cache.set(`${table} ${alias}`, entry);
   }
@@ -69,21 +72,13 @@ type Complete<T extends Table> = Exclude<DateField<RowOf[T]>, (typeof DATES)[T][
 const complete: { [T in Table]: Complete<T> } = { users: true, spaces: true, content: true, content_versions: true };
 void complete;
 
-// As `cache`: a page's lookup asks for the same few arrays on every request.
-const jsonCache = new Map<string, string>();
-
 /**
  * The table's row under `alias` as one JSON array, its columns in the model's field order: where a statement
  * carries a row on one of its rows only (a lookup leading a page), one value instead of a column per field,
  * which every other row would repeat as a NULL for PostgreSQL to write and the driver to read.
  */
 export function jsonOf(table: Table, alias: string): string {
-  let json = jsonCache.get(`${table} ${alias}`);
-  if (json === undefined) {
-    json = `json_build_array(${FIELDS[table].map((f) => `${alias}."${snake(f)}"`).join(', ')})`;
-    jsonCache.set(`${table} ${alias}`, json);
-  }
-  return json;
+  return aliased(table, alias).json;
 }
 
 /** Puts a `jsonOf` array (as the driver parsed it) into `into` under the keys `rowOf` reads, timestamps as Dates. */

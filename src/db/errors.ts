@@ -3,7 +3,8 @@
 //   P1001 …); its driver adapters (@prisma/adapter-pg, pglite-prisma-adapter) put what PostgreSQL said in
 //   `meta.driverAdapterError.cause` (`originalCode` is the SQLSTATE, `constraint` names the index or fields).
 // - `$queryRaw` failures are P2010 ("raw query failed") with the same `meta.driverAdapterError`.
-// - The hot read path (Database.read) talks to pg or PGlite directly: their errors carry the SQLSTATE as `code`.
+// - The hot path (Database.read, Database.write) talks to pg or PGlite directly: their errors carry the SQLSTATE
+//   as `code`, and the constraint's name as `constraint`.
 import { isDriverAdapterError } from '@prisma/driver-adapter-utils';
 import { Prisma } from '../generated/prisma/client.js';
 
@@ -45,7 +46,10 @@ export function isForeignKeyViolation(error: unknown): boolean {
 
 /** The foreign key that refused the row (its constraint name), when the driver says. */
 export function violatedForeignKey(error: unknown): string | undefined {
-  return isForeignKeyViolation(error) ? adapterCause(error)?.constraint?.index : undefined;
+  if (!isForeignKeyViolation(error)) return undefined;
+  // The direct path's errors (pg's and PGlite's DatabaseError) name the constraint themselves.
+  const direct = (error as { constraint?: unknown }).constraint;
+  return adapterCause(error)?.constraint?.index ?? (typeof direct === 'string' ? direct : undefined);
 }
 
 // Can't reach the server, connection closed, socket timeout, pool timeout, and a transaction that could

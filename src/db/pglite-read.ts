@@ -1,4 +1,4 @@
-// Named prepared statements for the hot read path on PGlite. `pglite.query` sends an unnamed Parse
+// Named prepared statements for the hot path on PGlite (Database.read and Database.write). `pglite.query` sends an unnamed Parse
 // every time, so the wasm PostgreSQL parsed and planned the joined relation page on every request.
 // Here a text is parsed and described once per PGlite session; each read is Bind + Execute + Sync.
 // Everything else follows `pglite.query` (same mutexes, value serializers, row parsers and errors).
@@ -25,6 +25,8 @@ type Options = { rowMode: 'array' } | undefined;
 export interface PgliteReader {
   read<T>(statement: Prisma.Sql): Promise<T[]>;
   readRows(statement: Prisma.Sql): Promise<{ columns: readonly string[]; rows: unknown[][] }>;
+  /** A statement that writes (Database.write): its rows, and the rows it affected. */
+  write<T>(statement: Prisma.Sql): Promise<{ rows: T[]; count: number }>;
 }
 
 export function pgliteReader(pglite: PGlite): PgliteReader {
@@ -102,6 +104,10 @@ export function pgliteReader(pglite: PGlite): PgliteReader {
     readRows: async (statement: Prisma.Sql) => {
       const { fields, rows } = await run(statement, { rowMode: 'array' });
       return { columns: fields.map((f) => f.name), rows: rows as unknown[][] };
+    },
+    write: async <T>(statement: Prisma.Sql) => {
+      const { rows, affectedRows } = await run(statement, undefined);
+      return { rows: rows as T[], count: affectedRows ?? 0 };
     },
   };
 }

@@ -1,5 +1,6 @@
-// Named prepared statements for the hot read path: PostgreSQL parses and plans a statement once per
-// connection instead of on every request (planning the joined relation page costs more than running it).
+// Named prepared statements for the hot path (the reads, and the relation writes' single statements):
+// PostgreSQL parses and plans a statement once per connection instead of on every request (planning the
+// joined relation page costs more than running it).
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -32,11 +33,14 @@ const types = {
     oid === TIMESTAMPTZ && format !== 'binary' ? parseTimestamptz : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
-/** `named`: prepared once per connection; unnamed statements are parsed and planned on every execution (pgbouncer's transaction mode). */
-export async function readStatement<T>(pool: pg.Pool, statement: Prisma.Sql, named: boolean): Promise<T[]> {
+/**
+ * Rows as objects, and how many rows the statement affected (a write's count). `named`: prepared once per
+ * connection; unnamed statements are parsed and planned on every execution (pgbouncer's transaction mode).
+ */
+export async function runStatement<T>(pool: pg.Pool, statement: Prisma.Sql, named: boolean): Promise<{ rows: T[]; count: number }> {
   const text = statement.text;
   const result = await pool.query({ name: named ? nameFor(text) : undefined, text, values: statement.values as unknown[], types });
-  return result.rows as T[];
+  return { rows: result.rows as T[], count: result.rowCount ?? 0 };
 }
 
 // The column names of each named statement's rows, one array per statement for as long as its columns stay

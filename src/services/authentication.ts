@@ -39,8 +39,9 @@ const reads = (method: string): boolean => method === 'GET' || method === 'HEAD'
 
 export interface ContextOptions {
   /**
-   * The request only reads and confirms its caller before it answers (confirmCaller): a caller this process has
-   * seen may be taken on trust until then, and its check rides on the first read (src/services/callers.ts).
+   * The request only reads, or writes only through writeAs (which confirms first), and confirms its caller
+   * before it answers (confirmCaller): a caller this process has seen may be taken on trust until then, and its
+   * check rides on the first read (src/services/callers.ts).
    */
   provisional?: boolean;
 }
@@ -77,9 +78,10 @@ export async function contextFor(config: Config, db: Database, headers: Headers,
 /**
  * Runs a REST request as its caller (a REST face's middleware): a read may take a known caller on trust, and
  * nothing is answered before the caller is confirmed; a refusal (thrown after `run`) replaces the answer.
+ * `writesAsCaller`: the route writes only through writeAs, so it may start on trust as a read does.
  */
-export async function asCaller(config: Config, db: Database, request: Request, run: (ctx: Ctx) => Promise<void>): Promise<void> {
-  const ctx = await contextFor(config, db, request.headers, { provisional: reads(request.method) });
+export async function asCaller(config: Config, db: Database, request: Request, run: (ctx: Ctx) => Promise<void>, writesAsCaller = false): Promise<void> {
+  const ctx = await contextFor(config, db, request.headers, { provisional: writesAsCaller || reads(request.method) });
   await run(ctx);
   await confirmCaller(ctx);
 }

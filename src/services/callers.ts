@@ -6,7 +6,9 @@
 //   once yoga is done: src/graphql/caller.ts); a request whose reads carried no check (an empty page, a read
 //   through the ORM) is confirmed there by the token's own statement, as it would have been without a known
 //   caller;
-// - a request that may write (a REST write, a GraphQL mutation or subscription) is confirmed before it runs;
+// - a request that may write (a REST write, a GraphQL mutation or subscription) is confirmed before it runs, but
+//   for a Confluence PUT or DELETE of one relation, whose one write is a statement of its own (writeAs): that is
+//   confirmed before its write, by the ends' lookup that carried the check (or else the token's statement);
 // - site admins are never taken on trust, so a demotion never answers one more request with admin rights;
 // - with read replicas (DATABASE_READ_URL) no caller is, since the token's row also routes the caller's reads.
 // A stamp that changed (the user's row was edited) is confirmed by the token's own statement at once; the
@@ -126,6 +128,12 @@ export async function readRowsAs(ctx: Ctx, statement: Prisma.Sql): Promise<{ col
   await check.settle(stamp);
   // A copy: the driver's column list may be shared with other results of the statement (db/read.ts).
   return { columns: read.columns.slice(0, -1), rows: read.rows };
+}
+
+/** `ctx.db.write`, once the caller is confirmed: a write never runs on trust. */
+export async function writeAs<T = Record<string, unknown>>(ctx: Ctx, statement: Prisma.Sql): Promise<{ rows: T[]; count: number }> {
+  await confirmCaller(ctx);
+  return ctx.db.write<T>(statement);
 }
 
 /** `ctx.db.read`, carrying the caller's check while it is pending. */

@@ -97,10 +97,17 @@ export interface EndValues {
   version: number;
 }
 
-/** Creates the relation, or returns the one that exists, in one atomic statement. */
-export function upsertStatement(name: string, source: EndValues, target: EndValues, createdById: number, comment: string | null): Prisma.Sql {
+/**
+ * How an upsert returns a relation that already exists. `read`: the statement reads it, and writes nothing (no
+ * new row version, no WAL, no commit flush); it returns no row when another transaction committed the relation
+ * after the statement's snapshot was taken. `touched`: a no-op update returns it, whenever it exists.
+ */
+export type ExistingRow = 'read' | 'touched';
+
+/** Creates the relation, or returns the one that exists, in one atomic statement; `created` says which. */
+export function upsertStatement(name: string, source: EndValues, target: EndValues, createdById: number, comment: string | null, existing: ExistingRow): Prisma.Sql {
   const typed = (end: EndValues, type: EntityType) => typedId(end.type, end.id, type);
-  return Prisma.sql`
+  const insert = Prisma.sql`
     INSERT INTO relations AS r (name, source_type, source_id, source_version, target_type, target_id, target_version,
       source_user_id, source_space_id, source_content_id, target_user_id, target_space_id, target_content_id,
       created_by_id, comment)
@@ -108,10 +115,19 @@ export function upsertStatement(name: string, source: EndValues, target: EndValu
       ${typed(source, 'USER')}::int, ${typed(source, 'SPACE')}::int, ${typed(source, 'CONTENT')}::int,
       ${typed(target, 'USER')}::int, ${typed(target, 'SPACE')}::int, ${typed(target, 'CONTENT')}::int,
       ${createdById}, ${comment})
-    ON CONFLICT (name, source_type, source_id, source_version, target_type, target_id, target_version)
-    -- A no-op update so the existing row is returned; xmax = 0 only for a freshly inserted row.
-    DO UPDATE SET name = EXCLUDED.name
-    RETURNING ${RELATION_COLUMNS}, (xmax = 0) AS created`;
+    ON CONFLICT (name, source_type, source_id, source_version, target_type, target_id, target_version)`;
+  // xmax = 0 only for a freshly inserted row.
+  if (existing === 'touched') return Prisma.sql`${insert} DO UPDATE SET name = EXCLUDED.name RETURNING ${RELATION_COLUMNS}, (xmax = 0) AS created`;
+  const key = where([
+    Prisma.sql`r.name = ${name}`,
+    ...anchorConditions('source', source.type, source.id, source.version),
+    ...anchorConditions('target', target.type, target.id, target.version),
+  ]);
+  return Prisma.sql`
+    WITH inserted AS (${insert} DO NOTHING RETURNING ${RELATION_COLUMNS})
+    SELECT *, true AS created FROM inserted
+    UNION ALL
+    SELECT ${RELATION_COLUMNS}, false FROM relations r WHERE ${key} AND NOT EXISTS (SELECT FROM inserted)`;
 }
 
 // Page rows leave out the six typed end columns (source_user_id …): a CHECK constraint keeps them equal to

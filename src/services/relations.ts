@@ -26,13 +26,14 @@ import {
   relationById,
   relationReader,
   upsertStatement,
+  type ExistingRow,
   where,
   withEnds,
   type End,
   type RelationRow,
   type RowEnds,
 } from './relation-sql.js';
-import { readAs, readRowsAs } from './callers.js';
+import { readAs, readRowsAs, writeAs } from './callers.js';
 
 export type { RelationRow } from './relation-sql.js';
 
@@ -107,10 +108,16 @@ export async function createRelation({
     throw new ForbiddenError('Only the user themself or a site admin may create a relation from that user');
   }
   const end = (e: ResolvedEntity) => ({ type: e.type, id: e.id, version: pinnedVersion(e) });
+  const upsert = (existing: ExistingRow) =>
+    retryingDeadlocks(async () => {
+      const statement = upsertStatement(name, end(source), end(target), ctx.viewer.id, note, existing);
+      return (await writeAs<RelationRow & { created: boolean }>(ctx, statement)).rows;
+    });
   try {
-    const statement = upsertStatement(name, end(source), end(target), ctx.viewer.id, note);
-    const rows = await retryingDeadlocks(() => ctx.prisma.$queryRaw<(RelationRow & { created: boolean })[]>(statement));
-    const { created, ...relation } = rows[0];
+    const rows = await upsert('read');
+    // No row only when another request committed the relation after this statement's snapshot was taken:
+    // the form that touches the existing row returns it whenever it exists.
+    const [{ created, ...relation }] = rows.length > 0 ? rows : await upsert('touched');
     return { relation, created };
   } catch (error) {
     // An end purged between resolution and insert: the foreign key refuses the row, and its name says which end.
@@ -132,7 +139,8 @@ async function assertMayDelete(ctx: Ctx, name: string, source: { type: EntityTyp
 export async function deleteRelation({ ctx, ...input }: { ctx: Ctx } & RelationKey): Promise<{ deleted: boolean }> {
   const { name, source, target } = await resolveEnds(ctx, input);
   await assertMayDelete(ctx, name, source, governingSpace(target));
-  const count = await ctx.prisma.$executeRaw(
+  const { count } = await writeAs(
+    ctx,
     Prisma.sql`DELETE FROM relations r WHERE r.name = ${name} AND ${asActor(ctx.viewer.id)} AND ${where([
       ...anchorConditions('source', source.type, source.id, pinnedVersion(source)),
       ...anchorConditions('target', target.type, target.id, pinnedVersion(target)),

@@ -62,10 +62,17 @@ describe('when the token is read', () => {
     expect(JSON.parse(empty.body).size).toBe(0);
   });
 
-  test('writes read the token first, whoever the caller', async () => {
+  test("writes read the token first; a relation's PUT and DELETE confirm it in their ends' lookup, before the write", async () => {
     await t.request(LIKES('current'), { token: owner.token });
-    const put = await sent(() => t.request(`/rest/api/relation/watch/from/user/current/to/content/${page}`, { method: 'PUT', token: owner.token }));
-    expect(put).toMatchObject({ status: 200, statements: 3 });
+    const one = `/rest/api/relation/watch/from/user/current/to/content/${page}`;
+    expect(await sent(() => t.request(one, { method: 'PUT', token: owner.token }))).toMatchObject({ status: 200, statements: 2 });
+    expect(await sent(() => t.request(one, { method: 'DELETE', token: owner.token }))).toMatchObject({ status: 204, statements: 2 });
+    const made = await t.request('/rest/api/content', { method: 'POST', token: t.admin.token, json: { space: { key: 'OPEN' }, title: 'Next page', type: 'page' } });
+    const next = ((await made.json()) as { id: string }).id;
+    const created = await sent(() =>
+      t.request('/umbraco/relation', { method: 'POST', token: owner.token, json: { parentId: Number(page), childId: Number(next), relationTypeAlias: 'next' } }),
+    );
+    expect(created).toMatchObject({ status: 201, statements: 3 });
   });
 });
 
@@ -110,6 +117,10 @@ describe('refused on the next request', () => {
     expect(mutation.body.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
     const put = await t.request(`/rest/api/relation/favourite/from/user/current/to/content/${page}`, { method: 'PUT', token: second.token });
     expect(put.status).toBe(401);
+    expect(await t.db.prisma.relation.count()).toBe(before);
+    // The relation the owner made at the start stays: a DELETE on trust is refused by the ends' lookup.
+    const del = await t.request(`${LIKES(owner.user.accountId)}/${page}`, { method: 'DELETE', token: second.token });
+    expect(del.status).toBe(401);
     expect(await t.db.prisma.relation.count()).toBe(before);
   });
 

@@ -97,9 +97,10 @@ describe('relations stored before these rules', () => {
   // Written with the service's own insert, past today's checks, as an older gateway would have stored them.
   const store = async (name: string, by: Account, source: { type: 'USER' | 'CONTENT'; id: number }, target: number) => {
     const ctx = createContext(t.config, t.db, { id: by.user.id, siteAdmin: false, tokenId: 0 });
-    const [row] = await ctx.prisma.$queryRaw<{ id: number }[]>(
-      upsertStatement(name, { ...source, version: 0 }, { type: 'CONTENT', id: target, version: 0 }, by.user.id, null),
+    const { rows } = await ctx.db.write<{ id: number }>(
+      upsertStatement(name, { ...source, version: 0 }, { type: 'CONTENT', id: target, version: 0 }, by.user.id, null, 'read'),
     );
+    const [row] = rows;
     return row.id;
   };
 

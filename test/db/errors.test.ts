@@ -52,6 +52,15 @@ describe('recognising database errors', () => {
     expect(violatedForeignKey(error)).toMatch(/^relations_(source|target)_content_id_fkey$/);
   });
 
+  it('the direct write path names the foreign key as well', async () => {
+    const insert = Prisma.sql`INSERT INTO relations (name, source_type, source_id, source_content_id, target_type, target_id, target_content_id)
+      VALUES ('x', 'CONTENT', 999999, 999999, 'CONTENT', 999999, 999999)`;
+    const error = await failure(db.write(insert));
+    expect(isForeignKeyViolation(error)).toBe(true);
+    expect(violatedForeignKey(error)).toMatch(/^relations_(source|target)_content_id_fkey$/);
+    expect(isUnavailable(error)).toBe(false);
+  });
+
   it('the direct read path reports the SQLSTATE and is not mistaken for an outage', async () => {
     const error = await failure(db.read(Prisma.sql`SELECT 1 / 0`));
     expect(sqlState(error)).toBe('22012');

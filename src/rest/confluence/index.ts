@@ -13,7 +13,7 @@ import { linksFor } from './links.js';
 import { registerLongTasks } from './longtask.js';
 import { openApiDocument } from './openapi.js';
 import { assertNoNul } from './params.js';
-import { registerRelations } from './relations.js';
+import { registerRelations, relationWritesAsCaller } from './relations.js';
 import { registerSpaces } from './spaces.js';
 import { registerUsers } from './users.js';
 import { registerWatches } from './watch.js';
@@ -33,13 +33,20 @@ function confluenceApi(config: Config, db: Database, context: string): Api {
     '*',
     confluenceXsrfCheck(() => errorResponse(403, 'XSRF check failed')),
   );
+  relationWritesAsCaller(api);
   api.use('*', async (c, next) => {
     c.set('links', links);
-    await asCaller(config, db, c.req.raw, async (ctx) => {
-      c.set('ctx', ctx);
-      assertNoNul(c);
-      await next();
-    });
+    await asCaller(
+      config,
+      db,
+      c.req.raw,
+      async (ctx) => {
+        c.set('ctx', ctx);
+        assertNoNul(c);
+        await next();
+      },
+      c.get('writesAsCaller'),
+    );
   });
 
   registerRelations(api);

@@ -69,6 +69,17 @@ function list(direction: 'from' | 'to') {
   };
 }
 
+/**
+ * Before the auth middleware: a PUT or DELETE of one relation writes only through writeAs, which confirms the
+ * caller first, so a known caller's check may ride on the ends' lookup as on a read's page (callers.ts).
+ */
+export function relationWritesAsCaller(api: Api): void {
+  api.use(ONE, async (c, next) => {
+    if (c.req.method === 'PUT' || c.req.method === 'DELETE') c.set('writesAsCaller', true);
+    await next();
+  });
+}
+
 export function registerRelations(api: Api): void {
   api.get('/relation/:relationName/from/:sourceType/:sourceKey/to/:targetType', list('from'));
   api.get('/relation/:relationName/to/:targetType/:targetKey/from/:sourceType', list('to'));

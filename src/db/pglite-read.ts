@@ -1,5 +1,6 @@
-// Named prepared statements for the hot path on PGlite (Database.read and Database.write). `pglite.query` sends an unnamed Parse
-// every time, so the wasm PostgreSQL parsed and planned the joined relation page on every request.
+// Named prepared statements for the hot path on PGlite (Database.read and Database.write). `pglite.query`
+// sends an unnamed Parse every time, so the wasm PostgreSQL parsed and planned the joined relation page on
+// every request.
 // Here a text is parsed and described once per PGlite session; each read is Bind + Execute + Sync.
 // Everything else follows `pglite.query` (same mutexes, value serializers, row parsers and errors).
 import { messages, parse, protocol, type PGlite, type Results } from '@electric-sql/pglite';

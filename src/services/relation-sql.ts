@@ -104,6 +104,15 @@ export interface EndValues {
  */
 export type ExistingRow = 'read' | 'touched';
 
+/** The conditions that find one relation by its identity: its name and both ends (the upsert's conflict key). */
+export function identityConditions(name: string, source: EndValues, target: EndValues): Prisma.Sql[] {
+  return [
+    Prisma.sql`r.name = ${name}`,
+    ...anchorConditions('source', source.type, source.id, source.version),
+    ...anchorConditions('target', target.type, target.id, target.version),
+  ];
+}
+
 /** Creates the relation, or returns the one that exists, in one atomic statement; `created` says which. */
 export function upsertStatement(name: string, source: EndValues, target: EndValues, createdById: number, comment: string | null, existing: ExistingRow): Prisma.Sql {
   const typed = (end: EndValues, type: EntityType) => typedId(end.type, end.id, type);
@@ -118,16 +127,12 @@ export function upsertStatement(name: string, source: EndValues, target: EndValu
     ON CONFLICT (name, source_type, source_id, source_version, target_type, target_id, target_version)`;
   // xmax = 0 only for a freshly inserted row.
   if (existing === 'touched') return Prisma.sql`${insert} DO UPDATE SET name = EXCLUDED.name RETURNING ${RELATION_COLUMNS}, (xmax = 0) AS created`;
-  const key = where([
-    Prisma.sql`r.name = ${name}`,
-    ...anchorConditions('source', source.type, source.id, source.version),
-    ...anchorConditions('target', target.type, target.id, target.version),
-  ]);
   return Prisma.sql`
     WITH inserted AS (${insert} DO NOTHING RETURNING ${RELATION_COLUMNS})
     SELECT *, true AS created FROM inserted
     UNION ALL
-    SELECT ${RELATION_COLUMNS}, false FROM relations r WHERE ${key} AND NOT EXISTS (SELECT FROM inserted)`;
+    SELECT ${RELATION_COLUMNS}, false FROM relations r
+    WHERE ${where(identityConditions(name, source, target))} AND NOT EXISTS (SELECT FROM inserted)`;
 }
 
 // Page rows leave out the six typed end columns (source_user_id …): a CHECK constraint keeps them equal to

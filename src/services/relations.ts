@@ -12,7 +12,8 @@ import { isForeignKeyViolation, retryingDeadlocks, violatedForeignKey } from '..
 import type { DistinctEnds } from './traversal-sql.js';
 import { listSize, pageOf, pageOffset, pageSize, type Order, type Page } from './paging.js';
 import {
-  anchorConditions,
+  type EndValues,
+  identityConditions,
   anchorConditionsAt,
   endConditions,
   endJoins,
@@ -57,6 +58,9 @@ async function resolveAnchor(ctx: Ctx, ref: EntityRef, end: End): Promise<Resolv
   await prefetchEntities(ctx, [ref]);
   return resolveEntity(ctx, ref, end);
 }
+
+/** A resolved end as the relation stores it: its type, id and pinned version (0 when not pinned). */
+const endValues = (e: ResolvedEntity): EndValues => ({ type: e.type, id: e.id, version: pinnedVersion(e) });
 
 /** Site admins, and the user a relation starts from, own it: only they create or delete it, and only they see a private one. */
 function isOwner(ctx: Ctx, source: { type: EntityType; id: number }): boolean {
@@ -107,10 +111,9 @@ export async function createRelation({
   if (source.type === 'USER' && !isOwner(ctx, source)) {
     throw new ForbiddenError('Only the user themself or a site admin may create a relation from that user');
   }
-  const end = (e: ResolvedEntity) => ({ type: e.type, id: e.id, version: pinnedVersion(e) });
   const upsert = (existing: ExistingRow) =>
     retryingDeadlocks(async () => {
-      const statement = upsertStatement(name, end(source), end(target), ctx.viewer.id, note, existing);
+      const statement = upsertStatement(name, endValues(source), endValues(target), ctx.viewer.id, note, existing);
       return (await writeAs<RelationRow & { created: boolean }>(ctx, statement)).rows;
     });
   try {
@@ -141,10 +144,7 @@ export async function deleteRelation({ ctx, ...input }: { ctx: Ctx } & RelationK
   await assertMayDelete(ctx, name, source, governingSpace(target));
   const { count } = await writeAs(
     ctx,
-    Prisma.sql`DELETE FROM relations r WHERE r.name = ${name} AND ${asActor(ctx.viewer.id)} AND ${where([
-      ...anchorConditions('source', source.type, source.id, pinnedVersion(source)),
-      ...anchorConditions('target', target.type, target.id, pinnedVersion(target)),
-    ])}`,
+    Prisma.sql`DELETE FROM relations r WHERE ${asActor(ctx.viewer.id)} AND ${where(identityConditions(name, endValues(source), endValues(target)))}`,
   );
   // A space admin may delete a private relation they may not see: the answer must not tell whether it existed.
   const visible = !isPrivateName(name) || isOwner(ctx, source);
